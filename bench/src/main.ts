@@ -1,0 +1,55 @@
+// `npm run bench`: starts each server in turn, runs the scenarios against it, prints the tables.
+import { fileURLToPath } from 'node:url'
+import { parseCliOptions, USAGE } from './cli-options.ts'
+import { PROFILES } from './profiles.ts'
+import { writeResultsFile } from './report/results-file.ts'
+import { formatReport, GENERATOR_LIMIT } from './report/scenario-tables.ts'
+import { runServer, type ServerRun } from './run-server.ts'
+import { TARGETS } from './servers/targets.ts'
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
+const resultsPath = fileURLToPath(new URL('../results/latest.json', import.meta.url))
+// Past the budget, this much longer before the run is aborted outright.
+const HARD_STOP_GRACE_MS = 3 * 60_000
+
+const options = parseCliOptions(process.argv.slice(2))
+if (options.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
+const profile = options.quick ? PROFILES.quick : PROFILES.full
+const startedAt = performance.now()
+const deadline = startedAt + profile.budgetMs
+const log = (message: string) => {
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)
+  console.error(`${seconds}s ${message}`)
+}
+const watchdog = setTimeout(() => {
+  console.error('bench: over its time budget; aborting')
+  process.exit(2)
+}, profile.budgetMs + HARD_STOP_GRACE_MS)
+watchdog.unref()
+
+log(`${profile.name} run against ${options.servers.join(', ')}`)
+const runs: ServerRun[] = []
+for (const id of options.servers) {
+  runs.push(await runServer(TARGETS[id], { repoRoot, profile, deadline, log }))
+}
+
+console.log(`\n${formatReport(runs)}\n`)
+for (const run of runs) {
+  if (run.startError !== undefined)
+    console.log(`${run.id}: not started: ${run.startError.split('\n')[0]}`)
+  for (const [scenario, error] of Object.entries(run.errors))
+    console.log(`${run.id}: ${scenario} failed: ${error}`)
+  const busy = run.throughput?.steps.filter((step) => step.load.workerCores > GENERATOR_LIMIT) ?? []
+  if (busy.length > 0) {
+    const rates = busy.map((step) => step.load.ratePerSecond).join(', ')
+    console.log(
+      `${run.id}: WARNING the load generator used > ${GENERATOR_LIMIT * 100}% of a core at ${rates}/s (marked !); those steps may measure the generator, not the server`,
+    )
+  }
+}
+await writeResultsFile(resultsPath, profile, runs)
+console.log(`raw results: ${resultsPath}`)
+clearTimeout(watchdog)

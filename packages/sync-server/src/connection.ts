@@ -1,0 +1,72 @@
+// One client's WebSocket, as the sync engine sees it: who it is, whether it
+// may write, and a send that refuses to grow memory for a slow consumer.
+import { CloseCode, encodeAck } from '@plansync/protocol'
+import type { Logger } from 'pino'
+import type { WebSocket } from 'ws'
+import type { Principal } from './auth/verifier.ts'
+import type { DocPeer } from './docs/shared-doc.ts'
+import type { SyncMetrics } from './metrics.ts'
+
+export interface ConnectionOptions {
+  id: string
+  socket: WebSocket
+  principal: Principal
+  /** Send durable-commit acks (the client opted in with `ack=1`). */
+  acks: boolean
+  maxBufferedBytes: number
+  logger: Logger
+  metrics: SyncMetrics
+}
+
+const FORCE_CLOSE_MS = 5_000
+
+export class Connection implements DocPeer {
+  readonly id: string
+  readonly principal: Principal
+  readonly readOnly: boolean
+  readonly acks: boolean
+  readonly logger: Logger
+  /** Update-carrying messages received (the ack counter). */
+  updatesReceived = 0
+  #socket: WebSocket
+  #options: ConnectionOptions
+  #closing = false
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options
+    this.#socket = options.socket
+    this.id = options.id
+    this.principal = options.principal
+    this.readOnly = options.principal.role === 'viewer'
+    this.acks = options.acks
+    this.logger = options.logger
+  }
+
+  get closing(): boolean {
+    return this.#closing
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.#closing) return
+    if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) {
+      this.close(CloseCode.tryAgainLater, 'slow consumer')
+      return
+    }
+    this.#socket.send(frame)
+    this.#options.metrics.bytesOut.inc(frame.byteLength)
+  }
+
+  sendAck(count: number): void {
+    if (this.acks) this.send(encodeAck(count))
+  }
+
+  /** Closes with a named code; a peer that does not answer is cut off. */
+  close(code: number, reason: string): void {
+    if (this.#closing) return
+    this.#closing = true
+    this.#options.metrics.closes.inc({ code: String(code) })
+    this.logger.info({ code, reason }, 'closing connection')
+    this.#socket.close(code, reason.slice(0, 120))
+    setTimeout(() => this.#socket.terminate(), FORCE_CLOSE_MS).unref()
+  }
+}

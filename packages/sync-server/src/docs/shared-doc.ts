@@ -1,0 +1,107 @@
+// One doc held in memory: its Y.Doc, awareness, connections, and the two
+// counters that make "durable before relay" hold:
+//   applied  - updates applied to the in-memory Y.Doc
+//   durable  - of those, how many storage has committed
+// Anything derived from the Y.Doc (a sync step 2 reply, an ack) is sent only
+// once `durable` has caught up with the `applied` it was computed at; new
+// updates are relayed only from the commit callback.
+import { Awareness } from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+
+/** The part of a connection a doc needs. */
+export interface DocPeer {
+  readonly id: string
+  send(frame: Uint8Array): void
+}
+
+interface DurableWaiter {
+  seq: number
+  run: () => void
+}
+
+export class SharedDoc {
+  readonly name: string
+  readonly ydoc: Y.Doc
+  readonly awareness: Awareness
+  /** Connections, each with the awareness clientIDs it owns. */
+  readonly peers = new Map<DocPeer, Set<number>>()
+  /** Upgrades in progress that will attach a connection (prevents unloading). */
+  pins = 0
+  /** Unmerged log rows and bytes in storage, for compaction. */
+  readonly tail: { rows: number; bytes: number }
+  #applied = 0
+  #durable = 0
+  #waiters: DurableWaiter[] = []
+
+  constructor(name: string, ydoc: Y.Doc, tail: { rows: number; bytes: number }) {
+    this.name = name
+    this.ydoc = ydoc
+    this.tail = tail
+    this.awareness = new Awareness(ydoc)
+    // The server speaks for nobody: it has no awareness state of its own.
+    this.awareness.setLocalState(null)
+  }
+
+  get applied(): number {
+    return this.#applied
+  }
+
+  get hasPendingWrites(): boolean {
+    return this.#applied !== this.#durable
+  }
+
+  get idle(): boolean {
+    return this.peers.size === 0 && this.pins === 0 && !this.hasPendingWrites
+  }
+
+  /** Called for every update the Y.Doc emits; returns its sequence number. */
+  nextSeq(): number {
+    this.#applied += 1
+    return this.#applied
+  }
+
+  /** Runs `run` once every update up to `seq` is durable (now, if it is). */
+  afterDurable(seq: number, run: () => void): void {
+    if (seq <= this.#durable) run()
+    else this.#waiters.push({ seq, run })
+  }
+
+  /** Storage committed every update up to `seq`. */
+  markDurable(seq: number): void {
+    this.#durable = Math.max(this.#durable, seq)
+    let ready = 0
+    while (
+      ready < this.#waiters.length &&
+      (this.#waiters[ready]?.seq ?? Infinity) <= this.#durable
+    ) {
+      ready += 1
+    }
+    if (ready === 0) return
+    const runs = this.#waiters.splice(0, ready)
+    for (const waiter of runs) waiter.run()
+  }
+
+  /** Sends a frame to every connection except `except`. */
+  broadcast(frame: Uint8Array, except?: unknown): number {
+    let sent = 0
+    for (const peer of this.peers.keys()) {
+      if (peer === except) continue
+      peer.send(frame)
+      sent += 1
+    }
+    return sent
+  }
+
+  /** True if a connection other than `peer` owns this awareness clientID. */
+  isClientIdOwnedElsewhere(clientId: number, peer: DocPeer): boolean {
+    for (const [other, owned] of this.peers) {
+      if (other !== peer && owned.has(clientId)) return true
+    }
+    return false
+  }
+
+  destroy(): void {
+    this.awareness.destroy()
+    this.ydoc.destroy()
+  }
+}

@@ -1,0 +1,105 @@
+// Checks an awareness update before it is applied or relayed.
+//
+// Wire format (y-protocols/awareness):
+//   varUint(n) · n × [ varUint(clientID) · varUint(clock) · varString(JSON state or "null") ]
+//
+// A connection may only speak for the clientIDs it owns. It claims them with
+// its first awareness message (stock clients announce just their own
+// doc.clientID on open), at most a few. Later entries for other clientIDs
+// are dropped: stock y-websocket clients echo every awareness change they
+// see, so such entries are normal and not grounds to close, but they are
+// never applied or relayed. Oversized or undecodable updates, and states
+// that are not JSON objects, are errors.
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { SyncError } from '../errors.ts'
+
+export const MAX_CLIENT_IDS_PER_CONNECTION = 4
+
+interface RawEntry {
+  clientId: number
+  clock: number
+  json: string
+}
+
+export interface AwarenessGuardOptions {
+  maxAwarenessBytes: number
+  /** clientIDs this connection owns; the first message fills it. */
+  owned: Set<number>
+  /** True if another connection of the same doc owns this clientID. */
+  isOwnedElsewhere: (clientId: number) => boolean
+}
+
+export interface CheckedAwareness {
+  /** The update re-encoded with only the entries this connection owns, or null if none. */
+  update: Uint8Array | null
+  /** How many entries were dropped as not owned. */
+  dropped: number
+}
+
+export function checkAwareness(
+  update: Uint8Array,
+  options: AwarenessGuardOptions,
+): CheckedAwareness {
+  if (update.byteLength > options.maxAwarenessBytes) {
+    throw new SyncError(
+      'invalid_awareness',
+      `awareness update over ${options.maxAwarenessBytes} bytes`,
+    )
+  }
+  const entries = decodeEntries(update)
+  if (options.owned.size === 0) claim(entries, options)
+  const kept = entries.filter((entry) => options.owned.has(entry.clientId))
+  const dropped = entries.length - kept.length
+  if (kept.length === 0) return { update: null, dropped }
+  return { update: dropped === 0 ? update : encodeEntries(kept), dropped }
+}
+
+function claim(entries: RawEntry[], options: AwarenessGuardOptions): void {
+  const candidates = new Set(entries.map((entry) => entry.clientId))
+  if (candidates.size > MAX_CLIENT_IDS_PER_CONNECTION) {
+    throw new SyncError('invalid_awareness', 'too many clientIDs in the first awareness update')
+  }
+  for (const clientId of candidates) {
+    if (options.isOwnedElsewhere(clientId)) {
+      throw new SyncError('invalid_awareness', `clientID ${clientId} belongs to another connection`)
+    }
+    options.owned.add(clientId)
+  }
+}
+
+function decodeEntries(update: Uint8Array): RawEntry[] {
+  const decoder = decoding.createDecoder(update)
+  const entries: RawEntry[] = []
+  try {
+    const count = decoding.readVarUint(decoder)
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
+      const json = decoding.readVarString(decoder)
+      const state: unknown = JSON.parse(json)
+      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+        throw new SyncError('invalid_awareness', 'awareness state must be an object or null')
+      }
+      entries.push({ clientId, clock, json })
+    }
+  } catch (error) {
+    if (error instanceof SyncError) throw error
+    throw new SyncError('invalid_awareness', 'awareness update does not decode', { cause: error })
+  }
+  if (decoding.hasContent(decoder)) {
+    throw new SyncError('invalid_awareness', 'trailing bytes after awareness update')
+  }
+  return entries
+}
+
+function encodeEntries(entries: RawEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId)
+    encoding.writeVarUint(encoder, entry.clock)
+    encoding.writeVarString(encoder, entry.json)
+  }
+  return encoding.toUint8Array(encoder)
+}

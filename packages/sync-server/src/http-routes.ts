@@ -1,0 +1,51 @@
+// The plain HTTP side of the sync server: liveness, readiness, metrics.
+// Anything else goes to `fallback` (the embedded app mounts the web app and
+// the APIs there) or gets a JSON 404.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Registry } from 'prom-client'
+import type { DocStore } from './storage/types.ts'
+
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void
+
+export interface HttpRoutesOptions {
+  store: DocStore
+  registry: Registry
+  isClosing: () => boolean
+  fallback?: RequestHandler
+}
+
+export function createHttpRoutes(options: HttpRoutesOptions): RequestHandler {
+  return function syncHttpRoutes(request, response) {
+    const path = (request.url ?? '/').split('?')[0]
+    if (request.method === 'GET' && path === '/healthz') {
+      return sendJson(response, 200, { status: 'ok' })
+    }
+    if (request.method === 'GET' && path === '/readyz') {
+      if (options.isClosing()) return sendJson(response, 503, { status: 'shutting down' })
+      options.store.ping().then(
+        () => sendJson(response, 200, { status: 'ready', storage: options.store.kind }),
+        () =>
+          sendJson(response, 503, { status: 'storage unreachable', storage: options.store.kind }),
+      )
+      return
+    }
+    if (request.method === 'GET' && path === '/metrics') {
+      options.registry.metrics().then(
+        (text) => {
+          response.writeHead(200, { 'content-type': options.registry.contentType })
+          response.end(text)
+        },
+        () => sendJson(response, 500, { error: { code: 'internal', message: 'metrics failed' } }),
+      )
+      return
+    }
+    if (options.fallback) return options.fallback(request, response)
+    sendJson(response, 404, { error: { code: 'not_found', message: 'not found' } })
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  response.end(text)
+}

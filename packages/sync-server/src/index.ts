@@ -1,0 +1,15 @@
+export type { Principal, Role, TokenVerifier, VerifyRequest } from './auth/verifier.ts'
+export { createDenyAllVerifier, createInsecureDevVerifier } from './auth/verifier.ts'
+export { ConfigError, loadConfig, type SyncServerConfig } from './config.ts'
+export { SyncError, type SyncErrorCode } from './errors.ts'
+export { openStore } from './open-store.ts'
+export { createSyncServer, type SyncServer, type SyncServerOptions } from './server.ts'
+export { createPostgresStore } from './storage/postgres.ts'
+export { createSqliteStore } from './storage/sqlite.ts'
+export type {
+  AppendEntry,
+  CompactionResult,
+  DocStore,
+  LogStats,
+  StoredDoc,
+} from './storage/types.ts'

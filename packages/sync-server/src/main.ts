@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// The sync server process: the only place that reads the environment,
+// wires the dependencies, listens, and turns SIGTERM into a clean shutdown.
+import pino from 'pino'
+import { createDenyAllVerifier, createInsecureDevVerifier } from './auth/verifier.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { openStore } from './open-store.ts'
+import { createSyncServer } from './server.ts'
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env)
+  const logger = pino({ level: config.logLevel, base: { service: 'sync-server' } })
+  if (config.insecureDevAuth) {
+    logger.warn('SYNC_INSECURE_DEV_AUTH is on: any client may open any doc. Development only.')
+  } else {
+    logger.warn(
+      'no token verifier is configured: every connection will be refused (set SYNC_INSECURE_DEV_AUTH=true for development)',
+    )
+  }
+  const store = await openStore(config.storage)
+  const server = createSyncServer({
+    store,
+    verifier: config.insecureDevAuth ? createInsecureDevVerifier() : createDenyAllVerifier(),
+    logger,
+    syncPath: config.syncPath,
+    allowedOrigins: config.allowedOrigins,
+    ...config.limits,
+    commitWindowMs: config.commitWindowMs,
+    compaction: config.compaction,
+    fallback: (request, response) => {
+      if (request.method !== 'GET' || request.url !== '/') {
+        response.writeHead(404, { 'content-type': 'application/json' })
+        response.end(JSON.stringify({ error: { code: 'not_found', message: 'not found' } }))
+        return
+      }
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      response.end(
+        `<!doctype html><title>plansync</title><h1>plansync sync server</h1><p>Storage: ${store.kind}. WebSocket endpoint: <code>${config.syncPath}/&lt;doc name&gt;</code>, e.g. <code>${config.syncPath}/calendar:family</code>. Health: <a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a>, <a href="/metrics">/metrics</a>.</p>`,
+      )
+    },
+  })
+  const url = await server.listen(config.port, config.host)
+  logger.info({ url, storage: store.kind, syncPath: config.syncPath }, 'listening')
+  process.stderr.write(
+    `\nplansync is running at ${url}  (sync: ${url.replace(/^http/, 'ws')}${config.syncPath}/<doc>)\n\n`,
+  )
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    server.close({ timeoutMs: config.shutdownTimeoutMs }).then(
+      () => {
+        logger.info('stopped cleanly')
+        process.exit(0)
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`plansync sync-server: ${error.message}\n`)
+    process.exit(2)
+  }
+  process.stderr.write(
+    `plansync sync-server failed to start: ${String((error as Error)?.stack ?? error)}\n`,
+  )
+  process.exit(1)
+})

@@ -1,0 +1,189 @@
+// createSyncServer: wires storage, the sync engine, the HTTP routes and the
+// WebSocket endpoint into one server with listen() and close().
+import { randomUUID } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { CloseCode } from '@plansync/protocol'
+import pino, { type Logger } from 'pino'
+import { type WebSocket, WebSocketServer } from 'ws'
+import type { TokenVerifier } from './auth/verifier.ts'
+import { Connection } from './connection.ts'
+import type { SharedDoc } from './docs/shared-doc.ts'
+import { SyncError, toSyncError } from './errors.ts'
+import { createHttpRoutes, type RequestHandler } from './http-routes.ts'
+import { createSyncMetrics, type SyncMetrics } from './metrics.ts'
+import type { DocStore } from './storage/types.ts'
+import { SyncEngine } from './sync-engine.ts'
+import { type AcceptedUpgrade, handleUpgrade } from './upgrade.ts'
+import { decodeIncoming } from './wire/incoming.ts'
+
+export interface SyncServerOptions {
+  store: DocStore
+  verifier: TokenVerifier
+  logger?: Logger
+  /** URL path prefix of the WebSocket endpoint: `${syncPath}/<docName>`. */
+  syncPath?: string
+  allowedOrigins?: readonly string[]
+  maxMessageBytes?: number
+  maxAwarenessBytes?: number
+  maxBufferedBytes?: number
+  maxPendingBytes?: number
+  maxNestingDepth?: number
+  commitWindowMs?: number
+  compaction?: { rows: number; bytes: number }
+  /** Handles HTTP requests other than /healthz, /readyz and /metrics. */
+  fallback?: RequestHandler
+}
+
+export interface SyncServer {
+  readonly http: Server
+  readonly engine: SyncEngine
+  readonly metrics: SyncMetrics
+  listen(port: number, host: string): Promise<string>
+  /** Stops accepting, closes sockets with 1001, flushes storage, closes it. */
+  close(options?: { timeoutMs?: number }): Promise<void>
+}
+
+const defaults = {
+  syncPath: '/sync',
+  maxMessageBytes: 2 * 1024 * 1024,
+  maxAwarenessBytes: 64 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  maxPendingBytes: 64 * 1024 * 1024,
+  maxNestingDepth: 32,
+  commitWindowMs: 0,
+  compaction: { rows: 500, bytes: 1024 * 1024 },
+}
+
+const HEARTBEAT_MS = 30_000
+
+export function createSyncServer(options: SyncServerOptions): SyncServer {
+  const o = { ...defaults, ...options }
+  const logger = o.logger ?? pino({ level: 'silent' })
+  let closing = false
+  let engine: SyncEngine | undefined
+  const metrics = createSyncMetrics({
+    pendingBytes: () => engine?.committer.pendingBytes ?? 0,
+    logRows: () => o.store.totalLogRows(),
+  })
+  engine = new SyncEngine({ ...o, logger, metrics })
+  const sync = engine
+  const http = createServer(
+    createHttpRoutes({
+      store: o.store,
+      registry: metrics.registry,
+      isClosing: () => closing,
+      fallback: o.fallback,
+    }),
+  )
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes })
+  const alive = new WeakSet<WebSocket>()
+
+  function accept(socket: WebSocket, { doc, principal, acks }: AcceptedUpgrade): void {
+    const id = randomUUID()
+    const connLogger = logger.child({ conn: id, doc: doc.name, user: principal.userId })
+    const conn = new Connection({ id, socket, principal, acks, logger: connLogger, metrics, ...o })
+    metrics.connections.inc()
+    alive.add(socket)
+    socket.on('pong', () => alive.add(socket))
+    socket.on('message', (data, isBinary) => onMessage(conn, doc, data as Buffer, isBinary))
+    socket.on('error', (error) => {
+      // ws reports oversized frames and protocol violations here, then closes.
+      connLogger.warn({ err: error }, 'socket error')
+      if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        metrics.closes.inc({ code: String(CloseCode.messageTooBig) })
+      }
+    })
+    socket.on('close', () => {
+      metrics.connections.dec()
+      sync.detach(conn, doc)
+    })
+    sync.attach(conn, doc)
+    connLogger.debug({ role: principal.role }, 'connection accepted')
+  }
+
+  function onMessage(conn: Connection, doc: SharedDoc, data: Buffer, isBinary: boolean): void {
+    if (conn.closing) return
+    metrics.bytesIn.inc(data.byteLength)
+    try {
+      if (!isBinary) throw new SyncError('unsupported_data', 'text frames are not supported')
+      sync.handle(conn, doc, decodeIncoming(data))
+    } catch (error) {
+      const failure = toSyncError(error)
+      if (failure.code === 'internal') conn.logger.error({ err: error }, 'message handling failed')
+      else conn.logger.warn({ code: failure.code, reason: failure.message }, 'rejected message')
+      conn.close(failure.closeCode, failure.message)
+    }
+  }
+
+  http.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy())
+    void handleUpgrade(
+      {
+        syncPath: o.syncPath,
+        allowedOrigins: o.allowedOrigins ?? [],
+        verifier: o.verifier,
+        wss,
+        acquire: (name) => sync.registry.acquire(name),
+        release: (doc) => sync.registry.release(doc),
+        isClosing: () => closing,
+        onAccepted: accept,
+        onRefused: (error, req) =>
+          logger.info({ code: error.code, reason: error.message, url: req.url }, 'upgrade refused'),
+      },
+      request,
+      socket,
+      head,
+    )
+  })
+
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate()
+        continue
+      }
+      alive.delete(socket)
+      socket.ping()
+    }
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
+
+  return {
+    http,
+    engine: sync,
+    metrics,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject)
+        http.listen(port, host, () => {
+          http.off('error', reject)
+          const address = http.address() as AddressInfo
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+          resolve(`http://${shownHost}:${address.port}`)
+        })
+      })
+    },
+    async close({ timeoutMs = 10_000 } = {}) {
+      if (closing) return
+      closing = true
+      clearInterval(heartbeat)
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
+      for (const socket of wss.clients) socket.close(CloseCode.goingAway, 'server shutting down')
+      const flushed = sync.flush().then(() => true)
+      const timedOut = new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(false), timeoutMs).unref(),
+      )
+      if (!(await Promise.race([flushed, timedOut]))) {
+        logger.error(
+          { pendingBytes: sync.committer.pendingBytes },
+          'shutdown: storage did not flush in time',
+        )
+      }
+      for (const socket of wss.clients) socket.terminate()
+      http.closeAllConnections()
+      await stopped
+      await o.store.close()
+    },
+  }
+}

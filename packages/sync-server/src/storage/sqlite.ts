@@ -1,0 +1,167 @@
+// DocStore on one SQLite file (better-sqlite3): WAL, synchronous=FULL, group-committed appends.
+//
+// Schema (same shape as postgres.ts):
+//   updates(id integer pk autoincrement, doc text, data blob), index (doc, id)
+//   snapshots(id integer pk autoincrement, doc text, upto integer /* last updates.id merged */,
+//             data blob, created_at integer unix seconds), index (doc, id)
+// A doc = its newest snapshot + the updates rows with id > that snapshot's upto, by id.
+// AUTOINCREMENT matters: plain rowids reuse the highest deleted id, so after a compaction
+// emptied the log a new row could get an id <= upto and be hidden behind the snapshot.
+//
+// better-sqlite3 is synchronous; the methods are async only to fit DocStore. Nothing else in
+// this process can run in the middle of a call, and other processes are kept out by the
+// write lock of the (IMMEDIATE) transactions.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import * as Y from 'yjs'
+import type { AppendEntry, CompactionResult, DocStore, LogStats, StoredDoc } from './types.ts'
+
+/** Schema versions in order; version N is MIGRATIONS[N - 1]. Append, never edit. */
+const MIGRATIONS = [
+  `create table updates (
+     id integer primary key autoincrement, doc text not null, data blob not null);
+   create index updates_doc_id on updates (doc, id);
+   create table snapshots (
+     id integer primary key autoincrement, doc text not null, upto integer not null,
+     data blob not null, created_at integer not null default (unixepoch()));
+   create index snapshots_doc_id on snapshots (doc, id);`,
+]
+
+/** Opens (creating folders as needed) a database with the pragmas the store relies on. */
+export function openSqliteDatabase(file: string): Database.Database {
+  mkdirSync(dirname(file), { recursive: true })
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  // FULL also fsyncs the WAL on every commit: an acknowledged append survives power loss.
+  db.pragma('synchronous = FULL')
+  db.pragma('busy_timeout = 5000')
+  return db
+}
+
+interface SnapshotRow {
+  id: number
+  upto: number
+  data: Uint8Array
+}
+
+export function createSqliteStore(options: { file: string }): DocStore {
+  const db = openSqliteDatabase(options.file)
+  let closed = false
+  // Statements need the tables, so they are prepared once, on first use after migrate().
+  let prepared: ReturnType<typeof prepare> | undefined
+
+  function statements() {
+    if (closed) throw new Error('sqlite store is closed')
+    prepared ??= prepare(db)
+    return prepared
+  }
+
+  return {
+    kind: 'sqlite',
+    async migrate() {
+      if (closed) throw new Error('sqlite store is closed')
+      runMigrations(db)
+    },
+    async load(docName) {
+      return statements().load.deferred(docName)
+    },
+    async append(entries) {
+      statements().append.immediate(entries)
+    },
+    async logStats(docName) {
+      const row = statements().logStats.get(docName) as LogStats
+      return { rows: row.rows, bytes: row.bytes }
+    },
+    async totalLogRows() {
+      return (statements().totalLogRows.get() as { rows: number }).rows
+    },
+    // Read, merge and write in one IMMEDIATE transaction: no other writer can slip in, so a
+    // concurrent compaction or append simply runs before or after this one.
+    async compact(docName) {
+      return statements().compact.immediate(docName)
+    },
+    async deleteDoc(docName) {
+      statements().deleteDoc.immediate(docName)
+    },
+    async ping() {
+      statements().ping.get()
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      db.close()
+    },
+  }
+}
+
+function runMigrations(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(`create table if not exists schema_migrations (
+      version integer primary key, applied_at integer not null default (unixepoch()))`)
+    const { version } = db
+      .prepare('select coalesce(max(version), 0) as version from schema_migrations')
+      .get() as { version: number }
+    for (let next = version + 1; next <= MIGRATIONS.length; next++) {
+      db.exec(MIGRATIONS[next - 1] as string)
+      db.prepare('insert into schema_migrations (version) values (?)').run(next)
+    }
+  }).immediate()
+}
+
+function prepare(db: Database.Database) {
+  const newestSnapshot = db.prepare(
+    'select id, upto, data from snapshots where doc = ? order by id desc limit 1',
+  )
+  const tail = db.prepare('select id, data from updates where doc = ? and id > ? order by id')
+  const insertUpdate = db.prepare('insert into updates (doc, data) values (?, ?)')
+  const insertSnapshot = db.prepare('insert into snapshots (doc, upto, data) values (?, ?, ?)')
+  const deleteMerged = db.prepare('delete from updates where doc = ? and id <= ?')
+  const deleteOlder = db.prepare('delete from snapshots where doc = ? and id < ?')
+  const deleteUpdates = db.prepare('delete from updates where doc = ?')
+  const deleteSnapshots = db.prepare('delete from snapshots where doc = ?')
+
+  const readDoc = (docName: string) => {
+    const snapshot = newestSnapshot.get(docName) as SnapshotRow | undefined
+    const rows = tail.all(docName, snapshot?.upto ?? 0) as { id: number; data: Uint8Array }[]
+    return { snapshot, rows }
+  }
+
+  return {
+    load: db.transaction((docName: string): StoredDoc => {
+      const { snapshot, rows } = readDoc(docName)
+      return {
+        snapshot: snapshot ? view(snapshot.data) : null,
+        updates: rows.map((r) => view(r.data)),
+      }
+    }),
+    append: db.transaction((entries: readonly AppendEntry[]) => {
+      for (const entry of entries) insertUpdate.run(entry.docName, entry.update)
+    }),
+    compact: db.transaction((docName: string): CompactionResult => {
+      const { snapshot, rows } = readDoc(docName)
+      const last = rows.at(-1)
+      if (!last) return { mergedRows: 0, snapshotBytes: 0 }
+      const parts = rows.map((r) => r.data)
+      const merged = Y.mergeUpdates(snapshot ? [snapshot.data, ...parts] : parts)
+      const { lastInsertRowid } = insertSnapshot.run(docName, last.id, merged)
+      deleteMerged.run(docName, last.id)
+      deleteOlder.run(docName, lastInsertRowid)
+      return { mergedRows: rows.length, snapshotBytes: merged.byteLength }
+    }),
+    deleteDoc: db.transaction((docName: string) => {
+      deleteUpdates.run(docName)
+      deleteSnapshots.run(docName)
+    }),
+    logStats: db.prepare(
+      'select count(*) as rows, coalesce(sum(length(data)), 0) as bytes from updates where doc = ?',
+    ),
+    totalLogRows: db.prepare('select count(*) as rows from updates'),
+    ping: db.prepare('select 1'),
+  }
+}
+
+/** better-sqlite3 returns Buffers; callers get plain Uint8Array views (no copy). */
+function view(data: Uint8Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}

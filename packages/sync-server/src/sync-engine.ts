@@ -1,0 +1,197 @@
+// The heart of the server: applies client messages to docs, persists every
+// new update through the group committer, and relays it only after commit.
+import type { Logger } from 'pino'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { Compactor } from './compactor.ts'
+import type { Connection } from './connection.ts'
+import { DocRegistry } from './docs/doc-registry.ts'
+import type { SharedDoc } from './docs/shared-doc.ts'
+import { SyncError } from './errors.ts'
+import { type CommitEntry, GroupCommitter } from './group-committer.ts'
+import { checkAwareness } from './guards/awareness-guard.ts'
+import { checkUpdate } from './guards/update-guard.ts'
+import type { SyncMetrics } from './metrics.ts'
+import type { DocStore } from './storage/types.ts'
+import type { IncomingMessage } from './wire/incoming.ts'
+import * as outgoing from './wire/outgoing.ts'
+
+export interface SyncEngineOptions {
+  store: DocStore
+  logger: Logger
+  metrics: SyncMetrics
+  commitWindowMs: number
+  compaction: { rows: number; bytes: number }
+  maxPendingBytes: number
+  maxNestingDepth: number
+  maxAwarenessBytes: number
+}
+
+export class SyncEngine {
+  readonly registry: DocRegistry
+  readonly committer: GroupCommitter<SharedDoc>
+  #compactor: Compactor
+  #options: SyncEngineOptions
+
+  constructor(options: SyncEngineOptions) {
+    this.#options = options
+    const { store, logger, metrics } = options
+    this.committer = new GroupCommitter<SharedDoc>({
+      store,
+      logger,
+      metrics,
+      windowMs: options.commitWindowMs,
+      onCommitted: (batch) => this.#relayCommitted(batch),
+    })
+    this.#compactor = new Compactor({ store, logger, metrics, ...options.compaction })
+    this.registry = new DocRegistry({ store, logger, metrics, onLoaded: (doc) => this.#wire(doc) })
+  }
+
+  /** Attaches a connection to a loaded doc and starts the sync handshake. */
+  attach(conn: Connection, doc: SharedDoc): void {
+    doc.peers.set(conn, new Set())
+    conn.send(outgoing.encodeSyncStep1(Y.encodeStateVector(doc.ydoc)))
+    if (doc.awareness.getStates().size > 0) {
+      const clients = [...doc.awareness.getStates().keys()]
+      conn.send(
+        outgoing.encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, clients)),
+      )
+    }
+  }
+
+  detach(conn: Connection, doc: SharedDoc): void {
+    const owned = doc.peers.get(conn)
+    doc.peers.delete(conn)
+    if (owned && owned.size > 0) {
+      awarenessProtocol.removeAwarenessStates(doc.awareness, [...owned], conn)
+    }
+    this.registry.unloadIfIdle(doc)
+  }
+
+  /** Handles one decoded message; throws a SyncError to close the connection. */
+  handle(conn: Connection, doc: SharedDoc, message: IncomingMessage): void {
+    switch (message.type) {
+      case 'sync-step1':
+        this.#answerStep1(conn, doc, message.stateVector)
+        return
+      case 'sync-step2':
+      case 'sync-update':
+        this.#applyUpdate(conn, doc, message.update)
+        return
+      case 'awareness':
+        this.#applyAwareness(conn, doc, message.update)
+        return
+      case 'query-awareness': {
+        const clients = [...doc.awareness.getStates().keys()]
+        conn.send(
+          outgoing.encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, clients)),
+        )
+        return
+      }
+    }
+  }
+
+  /** Waits until every accepted update is durable and compactions ended. */
+  async flush(): Promise<void> {
+    await this.committer.flush()
+    await this.#compactor.idle()
+  }
+
+  #answerStep1(conn: Connection, doc: SharedDoc, stateVector: Uint8Array): void {
+    let diff: Uint8Array
+    try {
+      diff = Y.encodeStateAsUpdate(doc.ydoc, stateVector)
+    } catch (error) {
+      throw new SyncError('protocol_error', 'state vector does not decode', { cause: error })
+    }
+    // The reply may contain updates not yet durable: hold it until they are.
+    const reply = outgoing.encodeSyncStep2(diff)
+    doc.afterDurable(doc.applied, () => conn.send(reply))
+  }
+
+  #applyUpdate(conn: Connection, doc: SharedDoc, update: Uint8Array): void {
+    if (conn.readOnly) {
+      this.#options.metrics.droppedUpdates.inc()
+      conn.logger.debug('dropped update from read-only connection')
+      return
+    }
+    if (this.committer.pendingBytes + update.byteLength > this.#options.maxPendingBytes) {
+      throw new SyncError('overloaded', 'too many updates waiting for storage')
+    }
+    checkUpdate(doc.ydoc, update, { maxNestingDepth: this.#options.maxNestingDepth })
+    Y.applyUpdate(doc.ydoc, update, conn)
+    this.#options.metrics.updatesIn.inc()
+    conn.updatesReceived += 1
+    if (conn.acks) {
+      const count = conn.updatesReceived
+      doc.afterDurable(doc.applied, () => conn.sendAck(count))
+    }
+  }
+
+  #applyAwareness(conn: Connection, doc: SharedDoc, update: Uint8Array): void {
+    const owned = doc.peers.get(conn)
+    if (!owned) return
+    const checked = checkAwareness(update, {
+      maxAwarenessBytes: this.#options.maxAwarenessBytes,
+      owned,
+      isOwnedElsewhere: (clientId) => doc.isClientIdOwnedElsewhere(clientId, conn),
+    })
+    if (checked.dropped > 0)
+      conn.logger.debug({ dropped: checked.dropped }, 'dropped awareness of other clients')
+    if (checked.update) awarenessProtocol.applyAwarenessUpdate(doc.awareness, checked.update, conn)
+  }
+
+  #wire(doc: SharedDoc): void {
+    doc.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+      this.committer.enqueue({
+        doc,
+        docName: doc.name,
+        update,
+        seq: doc.nextSeq(),
+        origin,
+        receivedAt: performance.now(),
+      })
+    })
+    doc.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+        const changed = added.concat(updated, removed)
+        const frame = outgoing.encodeAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(doc.awareness, changed),
+        )
+        doc.broadcast(frame)
+      },
+    )
+    this.#compactor.maybeCompact(doc.name, doc.tail)
+  }
+
+  /** After a commit: mark durable, relay each doc's new updates, maybe compact. */
+  #relayCommitted(batch: CommitEntry<SharedDoc>[]): void {
+    const byDoc = new Map<SharedDoc, CommitEntry<SharedDoc>[]>()
+    for (const entry of batch) {
+      const entries = byDoc.get(entry.doc)
+      if (entries) entries.push(entry)
+      else byDoc.set(entry.doc, [entry])
+    }
+    const now = performance.now()
+    for (const [doc, entries] of byDoc) {
+      const updates = entries.map((entry) => entry.update)
+      // One frame per doc per commit. The sender is skipped when it is the
+      // only origin; otherwise everyone gets the merge (re-applying one's
+      // own update is a no-op in Yjs).
+      const origins = new Set(entries.map((entry) => entry.origin))
+      const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
+      const except = origins.size === 1 ? entries[0]?.origin : undefined
+      // Waiting step 2 replies and acks first, then the relay.
+      doc.markDurable(entries[entries.length - 1]?.seq ?? 0)
+      const sent = doc.broadcast(outgoing.encodeSyncUpdate(update), except)
+      this.#options.metrics.updatesOut.inc(sent)
+      for (const entry of entries)
+        this.#options.metrics.relaySeconds.observe((now - entry.receivedAt) / 1000)
+      doc.tail.rows += entries.length
+      for (const u of updates) doc.tail.bytes += u.byteLength
+      this.#compactor.maybeCompact(doc.name, doc.tail)
+      this.registry.unloadIfIdle(doc)
+    }
+  }
+}

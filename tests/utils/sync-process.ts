@@ -1,0 +1,93 @@
+// Starts the real sync server as a child process (sources run directly with
+// the `source` condition), on port 0, and reads its URL from the log.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+
+const repoRoot = path.resolve(import.meta.dirname, '../..')
+const mainFile = path.join(repoRoot, 'packages/sync-server/src/main.ts')
+
+export interface SyncProcess {
+  /** http://127.0.0.1:PORT */
+  url: string
+  /** ws://127.0.0.1:PORT/sync */
+  syncUrl: string
+  child: ChildProcess
+  dataDir: string
+  /** Log lines (parsed JSON) seen so far. */
+  logs: Array<Record<string, unknown>>
+  /** Resolves with the exit code / signal once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export interface StartOptions {
+  env?: Record<string, string>
+  /** Reuse a data folder (restart after a crash); a fresh temp one otherwise. */
+  dataDir?: string
+  port?: number
+}
+
+export async function startSyncProcess(options: StartOptions = {}): Promise<SyncProcess> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'plansync-sync-')))
+  const child = spawn(process.execPath, ['--conditions=source', mainFile], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(options.port ?? 0),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      SYNC_INSECURE_DEV_AUTH: 'true',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: Array<Record<string, unknown>> = []
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+    const timer = setTimeout(
+      () => reject(new Error(`sync server did not start in time\n${stderr}`)),
+      20_000,
+    )
+    lines.on('line', (line) => {
+      let entry: Record<string, unknown>
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>
+      } catch {
+        return
+      }
+      logs.push(entry)
+      if (entry.msg === 'listening' && typeof entry.url === 'string') {
+        clearTimeout(timer)
+        resolve(entry.url)
+      }
+    })
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer)
+      reject(new Error(`sync server exited early (${code ?? signal})\n${stderr}`))
+    })
+  })
+  return { url, syncUrl: `${url.replace(/^http/, 'ws')}/sync`, child, dataDir, logs, exited }
+}
+
+/** SIGTERM (clean) or SIGKILL (crash); resolves once the process is gone. */
+export async function stopSyncProcess(
+  server: SyncProcess,
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill(signal)
+  return server.exited
+}
+
+export async function removeDataDir(server: SyncProcess): Promise<void> {
+  await rm(server.dataDir, { recursive: true, force: true })
+}
