@@ -1,6 +1,6 @@
 // `npm run bench`: starts each server in turn, runs the scenarios against it, prints the tables.
 import { fileURLToPath } from 'node:url'
-import { parseCliOptions, USAGE } from './cli-options.ts'
+import { type CliOptions, parseCliOptions, USAGE } from './cli-options.ts'
 import { PROFILES } from './profiles.ts'
 import { writeResultsFile } from './report/results-file.ts'
 import { formatReport, GENERATOR_LIMIT } from './report/scenario-tables.ts'
@@ -12,7 +12,7 @@ const resultsPath = fileURLToPath(new URL('../results/latest.json', import.meta.
 // Past the budget, this much longer before the run is aborted outright.
 const HARD_STOP_GRACE_MS = 3 * 60_000
 
-const options = parseCliOptions(process.argv.slice(2))
+const options = parseOptionsOrExit(process.argv.slice(2))
 if (options.help) {
   console.log(USAGE)
   process.exit(0)
@@ -53,3 +53,12 @@ for (const run of runs) {
 await writeResultsFile(resultsPath, profile, runs)
 console.log(`raw results: ${resultsPath}`)
 clearTimeout(watchdog)
+
+function parseOptionsOrExit(args: readonly string[]): CliOptions {
+  try {
+    return parseCliOptions(args)
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error))
+    process.exit(2)
+  }
+}

@@ -55,7 +55,7 @@ export function createSimClient(options: SimClientOptions): SimClient {
     socket.once('open', () => {
       for (const frame of dialect.encodeOpening(docName, EMPTY_STATE_VECTOR)) socket.send(frame)
     })
-    socket.once('error', (error) => reject(error))
+    socket.on('error', (error) => reject(error))
     socket.once('close', (code, reason) => {
       reject(new Error(`closed ${code} ${reason.toString() || ''}`.trim()))
     })
