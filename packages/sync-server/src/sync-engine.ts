@@ -50,7 +50,7 @@ export class SyncEngine {
   /** Attaches a connection to a loaded doc and starts the sync handshake. */
   attach(conn: Connection, doc: SharedDoc): void {
     doc.peers.set(conn, new Set())
-    conn.send(outgoing.encodeSyncStep1(Y.encodeStateVector(doc.ydoc)))
+    conn.send(outgoing.encodeSyncStep1(doc.state.encodeStateVector()))
     if (doc.awareness.getStates().size > 0) {
       const clients = [...doc.awareness.getStates().keys()]
       conn.send(
@@ -98,15 +98,19 @@ export class SyncEngine {
   }
 
   #answerStep1(conn: Connection, doc: SharedDoc, stateVector: Uint8Array): void {
-    let diff: Uint8Array
+    let missing: ReturnType<SharedDoc['state']['missingFor']>
     try {
-      diff = Y.encodeStateAsUpdate(doc.ydoc, stateVector)
+      missing = doc.state.missingFor(stateVector)
     } catch (error) {
       throw new SyncError('protocol_error', 'state vector does not decode', { cause: error })
     }
+    const tail = missing.tail && outgoing.encodeSyncUpdate(missing.tail)
+    const step2 = outgoing.encodeSyncStep2(missing.step2)
     // The reply may contain updates not yet durable: hold it until they are.
-    const reply = outgoing.encodeSyncStep2(diff)
-    doc.afterDurable(doc.applied, () => conn.send(reply))
+    doc.afterDurable(doc.applied, () => {
+      if (tail) conn.send(tail)
+      conn.send(step2)
+    })
   }
 
   #applyUpdate(conn: Connection, doc: SharedDoc, update: Uint8Array): void {
@@ -118,10 +122,23 @@ export class SyncEngine {
     if (this.committer.pendingBytes + update.byteLength > this.#options.maxPendingBytes) {
       throw new SyncError('overloaded', 'too many updates waiting for storage')
     }
-    checkUpdate(doc.ydoc, update, { maxNestingDepth: this.#options.maxNestingDepth })
-    Y.applyUpdate(doc.ydoc, update, conn)
-    this.#options.metrics.updatesIn.inc()
+    const checked = checkUpdate(update, {
+      stateOf: (client) => doc.state.stateOf(client),
+      maxNestingDepth: this.#options.maxNestingDepth,
+    })
     conn.updatesReceived += 1
+    if (!checked.redundant) {
+      doc.state.accept(update, checked.reach)
+      this.#options.metrics.updatesIn.inc()
+      this.committer.enqueue({
+        doc,
+        docName: doc.name,
+        update,
+        seq: doc.nextSeq(),
+        origin: conn,
+        receivedAt: performance.now(),
+      })
+    }
     if (conn.acks) {
       const count = conn.updatesReceived
       doc.afterDurable(doc.applied, () => conn.sendAck(count))
@@ -142,16 +159,6 @@ export class SyncEngine {
   }
 
   #wire(doc: SharedDoc): void {
-    doc.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
-      this.committer.enqueue({
-        doc,
-        docName: doc.name,
-        update,
-        seq: doc.nextSeq(),
-        origin,
-        receivedAt: performance.now(),
-      })
-    })
     doc.awareness.on(
       'update',
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {

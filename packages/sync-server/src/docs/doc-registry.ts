@@ -2,10 +2,9 @@
 // at once (single flight), and unloading once a doc has no connection, no
 // upgrade in progress and nothing waiting for storage.
 import type { Logger } from 'pino'
-import type * as Y from 'yjs'
 import type { SyncMetrics } from '../metrics.ts'
 import type { DocStore } from '../storage/types.ts'
-import { loadDoc } from './load-doc.ts'
+import { type LoadedDoc, loadDoc } from './load-doc.ts'
 import { SharedDoc } from './shared-doc.ts'
 
 export interface DocRegistryOptions {
@@ -72,7 +71,7 @@ export class DocRegistry {
   async #load(name: string): Promise<SharedDoc> {
     const { store, logger, metrics } = this.#options
     const started = performance.now()
-    let loaded: { ydoc: Y.Doc; tail: { rows: number; bytes: number } }
+    let loaded: LoadedDoc
     try {
       loaded = await loadDoc(store, name)
     } catch (error) {
@@ -80,7 +79,7 @@ export class DocRegistry {
       logger.error({ err: error, doc: name }, 'doc load failed')
       throw error
     }
-    const doc = new SharedDoc(name, loaded.ydoc, loaded.tail)
+    const doc = new SharedDoc(name, loaded.state, loaded.tail)
     this.#docs.set(name, doc)
     this.#options.onLoaded(doc)
     metrics.docLoads.inc()

@@ -1,12 +1,13 @@
-// One doc held in memory: its Y.Doc, awareness, connections, and the two
-// counters that make "durable before relay" hold:
-//   applied  - updates applied to the in-memory Y.Doc
+// One doc held in memory: its state (updates as bytes), awareness,
+// connections, and the two counters that make "durable before relay" hold:
+//   applied  - updates accepted into the in-memory state
 //   durable  - of those, how many storage has committed
-// Anything derived from the Y.Doc (a sync step 2 reply, an ack) is sent only
+// Anything derived from the state (a sync step 2 reply, an ack) is sent only
 // once `durable` has caught up with the `applied` it was computed at; new
 // updates are relayed only from the commit callback.
 import { Awareness } from 'y-protocols/awareness'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
+import type { DocState } from './doc-state.ts'
 
 /** The part of a connection a doc needs. */
 export interface DocPeer {
@@ -21,7 +22,7 @@ interface DurableWaiter {
 
 export class SharedDoc {
   readonly name: string
-  readonly ydoc: Y.Doc
+  readonly state: DocState
   readonly awareness: Awareness
   /** Connections, each with the awareness clientIDs it owns. */
   readonly peers = new Map<DocPeer, Set<number>>()
@@ -33,11 +34,12 @@ export class SharedDoc {
   #durable = 0
   #waiters: DurableWaiter[] = []
 
-  constructor(name: string, ydoc: Y.Doc, tail: { rows: number; bytes: number }) {
+  constructor(name: string, state: DocState, tail: { rows: number; bytes: number }) {
     this.name = name
-    this.ydoc = ydoc
+    this.state = state
     this.tail = tail
-    this.awareness = new Awareness(ydoc)
+    // Awareness wants a Y.Doc only for its own clientID; an empty one does.
+    this.awareness = new Awareness(new Y.Doc())
     // The server speaks for nobody: it has no awareness state of its own.
     this.awareness.setLocalState(null)
   }
@@ -54,7 +56,7 @@ export class SharedDoc {
     return this.peers.size === 0 && this.pins === 0 && !this.hasPendingWrites
   }
 
-  /** Called for every update the Y.Doc emits; returns its sequence number. */
+  /** Called for every accepted update; returns its sequence number. */
   nextSeq(): number {
     this.#applied += 1
     return this.#applied
@@ -101,7 +103,7 @@ export class SharedDoc {
   }
 
   destroy(): void {
+    this.awareness.doc.destroy()
     this.awareness.destroy()
-    this.ydoc.destroy()
   }
 }

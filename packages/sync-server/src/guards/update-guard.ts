@@ -19,10 +19,19 @@ interface StructId {
 }
 
 export interface UpdateGuardOptions {
+  /** The next clock the doc expects from a client (its state vector). */
+  stateOf: (client: number) => number
   maxNestingDepth: number
 }
 
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, options: UpdateGuardOptions): void {
+export interface CheckedUpdate {
+  /** Per client, the clock the doc reaches once this update is in. */
+  reach: Map<number, number>
+  /** True if the doc already has every struct and there are no deletes. */
+  redundant: boolean
+}
+
+export function checkUpdate(update: Uint8Array, options: UpdateGuardOptions): CheckedUpdate {
   let decoded: ReturnType<typeof Y.decodeUpdate>
   try {
     decoded = Y.decodeUpdate(update)
@@ -30,7 +39,8 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, options: UpdateGuard
     throw new SyncError('invalid_update', 'update does not decode', { cause: error })
   }
   const reach = new Map<number, number>()
-  const reachOf = (client: number): number => reach.get(client) ?? Y.getState(doc.store, client)
+  const reachOf = (client: number): number => reach.get(client) ?? options.stateOf(client)
+  let redundant = decoded.ds.clients.size === 0
 
   for (const struct of decoded.structs) {
     if (struct instanceof Y.Skip) continue
@@ -39,7 +49,10 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, options: UpdateGuard
     if (clock > known) {
       throw new SyncError('invalid_update', `update skips clock ${known}..${clock} of ${client}`)
     }
-    reach.set(client, Math.max(known, clock + struct.length))
+    if (clock + struct.length > known) {
+      reach.set(client, clock + struct.length)
+      redundant = false
+    }
     if (struct instanceof Y.Item) checkNesting(struct.content, options.maxNestingDepth)
   }
 
@@ -63,6 +76,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, options: UpdateGuard
       }
     }
   }
+  return { reach, redundant }
 }
 
 function isId(value: unknown): value is StructId {
