@@ -4,6 +4,8 @@ export { ConfigError, loadConfig, type SyncServerConfig } from './config.ts'
 export { SyncError, type SyncErrorCode } from './errors.ts'
 export { openStore } from './open-store.ts'
 export { createSyncServer, type SyncServer, type SyncServerOptions } from './server.ts'
+export { createInlineMerge, type MergeFunction, mergeBalanced } from './storage/merge.ts'
+export { createMergeWorker, type MergeWorker } from './storage/merge-pool.ts'
 export { createPostgresStore } from './storage/postgres.ts'
 export { createSqliteStore } from './storage/sqlite.ts'
 export type {

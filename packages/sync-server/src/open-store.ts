@@ -1,14 +1,24 @@
-// Opens the configured store and brings its schema up to date.
+// Opens the configured store, with compaction merges in a worker thread,
+// and brings its schema up to date.
 import type { SyncServerConfig } from './config.ts'
+import { createMergeWorker } from './storage/merge-pool.ts'
 import { createPostgresStore } from './storage/postgres.ts'
 import { createSqliteStore } from './storage/sqlite.ts'
 import type { DocStore } from './storage/types.ts'
 
 export async function openStore(storage: SyncServerConfig['storage']): Promise<DocStore> {
-  const store =
+  const worker = createMergeWorker()
+  const opened =
     storage.kind === 'postgres'
-      ? createPostgresStore({ url: storage.url })
-      : createSqliteStore({ file: storage.file })
+      ? createPostgresStore({ url: storage.url, merge: worker.merge })
+      : createSqliteStore({ file: storage.file, merge: worker.merge })
+  const store: DocStore = {
+    ...opened,
+    async close() {
+      await opened.close()
+      await worker.close()
+    },
+  }
   try {
     await store.migrate()
   } catch (error) {

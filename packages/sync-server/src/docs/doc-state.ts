@@ -5,22 +5,30 @@
 // doc by reading bytes.
 //
 //   snapshot  the stored snapshot as loaded (never rewritten in memory)
-//   tail      stored log rows after it, then every update accepted since,
-//             folded into one merged update when a sync reply needs it
+//   tail      stored log rows after it, then every update accepted since:
+//             merged in groups as it grows, and into one when a sync reply
+//             needs it (mergeBalanced keeps both cheap)
 import * as Y from 'yjs'
+import { mergeBalanced } from '../storage/merge.ts'
+
+/** Accepted updates merged into one group once this many have piled up. */
+const GROUP_SIZE = 256
 
 /** Yjs v1 encoding of an update with no structs and no deletes. */
 const EMPTY_UPDATE = new Uint8Array([0, 0])
 
 export class DocState {
   #snapshot: Uint8Array | null
-  #tail: Uint8Array[]
+  /** Merged groups of the tail, oldest first. */
+  #groups: Uint8Array[] = []
+  /** Tail updates not yet in a group. */
+  #recent: Uint8Array[]
   #stateVector = new Map<number, number>()
 
   /** Throws if any of the stored bytes do not decode. */
   constructor(snapshot: Uint8Array | null, tail: Uint8Array[]) {
     this.#snapshot = snapshot
-    this.#tail = [...tail]
+    this.#recent = [...tail]
     if (snapshot) this.#extend(Y.parseUpdateMeta(snapshot).to)
     for (const update of tail) this.#extend(Y.parseUpdateMeta(update).to)
   }
@@ -37,7 +45,11 @@ export class DocState {
 
   /** Records an update already checked to fit (see update-guard.ts). */
   accept(update: Uint8Array, reach: ReadonlyMap<number, number>): void {
-    this.#tail.push(update)
+    this.#recent.push(update)
+    if (this.#recent.length >= GROUP_SIZE) {
+      this.#groups.push(mergeBalanced(this.#recent))
+      this.#recent = []
+    }
     this.#extend(reach)
   }
 
@@ -62,8 +74,12 @@ export class DocState {
   }
 
   #foldTail(): Uint8Array | null {
-    if (this.#tail.length > 1) this.#tail = [Y.mergeUpdates(this.#tail)]
-    return this.#tail[0] ?? null
+    const parts = [...this.#groups, ...this.#recent]
+    if (parts.length === 0) return null
+    const tail = mergeBalanced(parts)
+    this.#groups = [tail]
+    this.#recent = []
+    return tail
   }
 
   #extend(reach: ReadonlyMap<number, number>): void {

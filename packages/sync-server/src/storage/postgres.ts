@@ -10,7 +10,7 @@
 // the rows it merged (not "id <= upto"), and loading does not filter by upto; since merged
 // rows go in the same transaction that writes the snapshot, every remaining row is unmerged.
 import postgres from 'postgres'
-import * as Y from 'yjs'
+import { createInlineMerge, type MergeFunction } from './merge.ts'
 import type { DocStore } from './types.ts'
 
 /** Schema versions in order; version N is MIGRATIONS[N - 1]. Append, never edit. */
@@ -32,7 +32,15 @@ const ROWS_PER_INSERT = 10_000
 /** Thrown inside a compaction transaction to roll it back when another writer got there first. */
 const SUPERSEDED = Symbol('compaction superseded')
 
-export function createPostgresStore(options: { url: string; max?: number }): DocStore {
+export interface PostgresStoreOptions {
+  url: string
+  max?: number
+  /** How snapshot and tail are merged; inline by default, a worker in the server. */
+  merge?: MergeFunction
+}
+
+export function createPostgresStore(options: PostgresStoreOptions): DocStore {
+  const merge = options.merge ?? createInlineMerge()
   const sql = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} })
   let closing: Promise<void> | undefined
 
@@ -107,7 +115,7 @@ export function createPostgresStore(options: { url: string; max?: number }): Doc
       const last = tail.at(-1)
       if (!last) return { mergedRows: 0, snapshotBytes: 0 }
       const parts = tail.map((r) => r.data)
-      const merged = Y.mergeUpdates(snapshot ? [snapshot.data, ...parts] : parts)
+      const merged = await merge(snapshot ? [snapshot.data, ...parts] : parts)
       const ids = tail.map((r) => r.id)
       try {
         await open().begin(async (tx) => {

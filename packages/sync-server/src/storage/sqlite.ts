@@ -10,12 +10,13 @@
 //
 // better-sqlite3 is synchronous; the methods are async only to fit DocStore. Nothing else in
 // this process can run in the middle of a call, and other processes are kept out by the
-// write lock of the (IMMEDIATE) transactions.
+// write lock of the (IMMEDIATE) transactions. Only compaction awaits in the middle (the
+// merge), so it re-checks what it read before writing.
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import * as Y from 'yjs'
-import type { AppendEntry, CompactionResult, DocStore, LogStats, StoredDoc } from './types.ts'
+import { createInlineMerge, type MergeFunction } from './merge.ts'
+import type { AppendEntry, DocStore, LogStats, StoredDoc } from './types.ts'
 
 /** Schema versions in order; version N is MIGRATIONS[N - 1]. Append, never edit. */
 const MIGRATIONS = [
@@ -39,13 +40,23 @@ export function openSqliteDatabase(file: string): Database.Database {
   return db
 }
 
+/** Thrown inside a compaction transaction to roll it back when the doc changed meanwhile. */
+const SUPERSEDED = Symbol('compaction superseded')
+
 interface SnapshotRow {
   id: number
   upto: number
   data: Uint8Array
 }
 
-export function createSqliteStore(options: { file: string }): DocStore {
+export interface SqliteStoreOptions {
+  file: string
+  /** How snapshot and tail are merged; inline by default, a worker in the server. */
+  merge?: MergeFunction
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): DocStore {
+  const merge = options.merge ?? createInlineMerge()
   const db = openSqliteDatabase(options.file)
   let closed = false
   // Statements need the tables, so they are prepared once, on first use after migrate().
@@ -76,10 +87,31 @@ export function createSqliteStore(options: { file: string }): DocStore {
     async totalLogRows() {
       return (statements().totalLogRows.get() as { rows: number }).rows
     },
-    // Read, merge and write in one IMMEDIATE transaction: no other writer can slip in, so a
-    // concurrent compaction or append simply runs before or after this one.
+    // Read, merge (possibly in a worker), then write in one IMMEDIATE transaction that first
+    // checks nobody compacted or deleted the doc meanwhile; rows appended during the merge
+    // have higher ids and stay in the log.
     async compact(docName) {
-      return statements().compact.immediate(docName)
+      const { snapshot, rows } = statements().read.deferred(docName)
+      const last = rows.at(-1)
+      if (!last) return { mergedRows: 0, snapshotBytes: 0 }
+      const parts = rows.map((r) => r.data)
+      const merged = await merge(snapshot ? [snapshot.data, ...parts] : parts)
+      let written: boolean
+      try {
+        written = statements().replace.immediate(
+          docName,
+          snapshot?.id,
+          last.id,
+          rows.length,
+          merged,
+        )
+      } catch (error) {
+        if (error !== SUPERSEDED) throw error
+        written = false
+      }
+      return written
+        ? { mergedRows: rows.length, snapshotBytes: merged.byteLength }
+        : { mergedRows: 0, snapshotBytes: 0 }
     },
     async deleteDoc(docName) {
       statements().deleteDoc.immediate(docName)
@@ -138,17 +170,25 @@ function prepare(db: Database.Database) {
     append: db.transaction((entries: readonly AppendEntry[]) => {
       for (const entry of entries) insertUpdate.run(entry.docName, entry.update)
     }),
-    compact: db.transaction((docName: string): CompactionResult => {
-      const { snapshot, rows } = readDoc(docName)
-      const last = rows.at(-1)
-      if (!last) return { mergedRows: 0, snapshotBytes: 0 }
-      const parts = rows.map((r) => r.data)
-      const merged = Y.mergeUpdates(snapshot ? [snapshot.data, ...parts] : parts)
-      const { lastInsertRowid } = insertSnapshot.run(docName, last.id, merged)
-      deleteMerged.run(docName, last.id)
-      deleteOlder.run(docName, lastInsertRowid)
-      return { mergedRows: rows.length, snapshotBytes: merged.byteLength }
-    }),
+    read: db.transaction(readDoc),
+    /** Writes the new snapshot unless the doc changed under the merge; false if it did. */
+    replace: db.transaction(
+      (
+        docName: string,
+        snapshotId: number | undefined,
+        upto: number,
+        rowCount: number,
+        merged: Uint8Array,
+      ) => {
+        const newest = newestSnapshot.get(docName) as SnapshotRow | undefined
+        if (newest?.id !== snapshotId) return false
+        const { lastInsertRowid } = insertSnapshot.run(docName, upto, merged)
+        // Rolls the transaction back: the doc was deleted or rewritten under the merge.
+        if (deleteMerged.run(docName, upto).changes !== rowCount) throw SUPERSEDED
+        deleteOlder.run(docName, lastInsertRowid)
+        return true
+      },
+    ),
     deleteDoc: db.transaction((docName: string) => {
       deleteUpdates.run(docName)
       deleteSnapshots.run(docName)

@@ -51,10 +51,11 @@ export interface DocStore {
   /** Unmerged log rows across all docs (a gauge for metrics). */
   totalLogRows(): Promise<number>
   /**
-   * Merges the newest snapshot and the log tail into a new snapshot row with
-   * Y.mergeUpdates (byte level, no Y.Doc), inside one transaction; deletes
-   * the merged rows and the superseded snapshot. Rows appended concurrently
-   * (after the tail was read) are left in the log.
+   * Merges the newest snapshot and the log tail into a new snapshot row
+   * (the store's MergeFunction, see merge.ts), then in one transaction
+   * inserts it and deletes the merged rows and the superseded snapshot.
+   * Rows appended concurrently (after the tail was read) are left in the
+   * log; if the doc was compacted or deleted meanwhile, nothing is written.
    */
   compact(docName: string): Promise<CompactionResult>
   /** Deletes everything stored for a doc. */
