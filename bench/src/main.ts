@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { type CliOptions, parseCliOptions, USAGE } from './cli-options.ts'
 import { PROFILES } from './profiles.ts'
 import { writeResultsFile } from './report/results-file.ts'
-import { formatReport, GENERATOR_LIMIT } from './report/scenario-tables.ts'
+import { formatReport } from './report/scenario-tables.ts'
+import { collectWarnings } from './report/warnings.ts'
 import { runServer, type ServerRun } from './run-server.ts'
 import { TARGETS } from './servers/targets.ts'
 
@@ -37,19 +38,7 @@ for (const id of options.servers) {
 }
 
 console.log(`\n${formatReport(runs)}\n`)
-for (const run of runs) {
-  if (run.startError !== undefined)
-    console.log(`${run.id}: not started: ${run.startError.split('\n')[0]}`)
-  for (const [scenario, error] of Object.entries(run.errors))
-    console.log(`${run.id}: ${scenario} failed: ${error}`)
-  const busy = run.throughput?.steps.filter((step) => step.load.workerCores > GENERATOR_LIMIT) ?? []
-  if (busy.length > 0) {
-    const rates = busy.map((step) => step.load.ratePerSecond).join(', ')
-    console.log(
-      `${run.id}: WARNING the load generator used > ${GENERATOR_LIMIT * 100}% of a core at ${rates}/s (marked !); those steps may measure the generator, not the server`,
-    )
-  }
-}
+for (const warning of collectWarnings(runs)) console.log(warning)
 await writeResultsFile(resultsPath, profile, runs)
 console.log(`raw results: ${resultsPath}`)
 clearTimeout(watchdog)

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLoadWorker } from './load/worker-handle.ts'
+import { startProcessMeter } from './metrics/process-meter.ts'
+import { waitUntilQuiet } from './metrics/wait-until-quiet.ts'
 import type { Profile } from './profiles.ts'
 import { type ColdLoadResult, runColdLoad } from './scenarios/cold-load.ts'
 import type { ScenarioContext } from './scenarios/context.ts'
@@ -65,6 +67,7 @@ export async function runServer(target: ServerTarget, options: RunOptions): Prom
       return server
     },
     worker,
+    meterServer: () => startProcessMeter(server.pid, [worker.pid, process.pid]),
     profile: options.profile,
     deadline: options.deadline,
     log,
@@ -83,6 +86,12 @@ export async function runServer(target: ServerTarget, options: RunOptions): Prom
         run.errors[name] = 'the server is no longer running'
         continue
       }
+      if (performance.now() > options.deadline) {
+        run.errors[name] = 'skipped: the time budget is spent'
+        continue
+      }
+      // A backlog left by the previous scenario would disturb this one.
+      if (!(await waitUntilQuiet(server.pid))) log('the server is still busy; going on anyway')
       log(`${name}…`)
       try {
         await scenario()

@@ -62,14 +62,22 @@ export async function connectClients(
   }
 }
 
-/** The history a step 2 carries: the clocks of all its clients, deleted ones included. */
+/**
+ * The history a client had when it counted as synced: the highest clock it
+ * saw per writer, summed. Each of our updates is one clock, and deleted
+ * (overwritten) ones keep their clocks, so this is the number of updates.
+ */
 function countFewestClocks(clients: readonly SimClient[]): number {
   let fewest = Number.POSITIVE_INFINITY
   for (const client of clients) {
-    const step2 = client.firstStep2()
-    if (step2 === undefined) continue
+    const highest = new Map<number, number>()
+    for (const payload of client.syncPayloads()) {
+      for (const [writer, to] of Y.parseUpdateMeta(payload).to) {
+        highest.set(writer, Math.max(to, highest.get(writer) ?? 0))
+      }
+    }
     let clocks = 0
-    for (const to of Y.parseUpdateMeta(step2).to.values()) clocks += to
+    for (const to of highest.values()) clocks += to
     fewest = Math.min(fewest, clocks)
   }
   return Number.isFinite(fewest) ? fewest : 0

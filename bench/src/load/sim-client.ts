@@ -21,8 +21,12 @@ export interface SimClient {
   readonly docName: string
   /** Milliseconds from opening the socket to the first sync step 2; rejects if it closes first. */
   readonly synced: Promise<number>
-  /** The payload of the first sync step 2, once it arrived. */
-  firstStep2(): Uint8Array | undefined
+  /**
+   * The updates received up to and including the first sync step 2: what the
+   * client had when it counted as synced. A server may send part of the state
+   * as sync updates just before its step 2 (ours sends the log tail that way).
+   */
+  syncPayloads(): readonly Uint8Array[]
   isOpen(): boolean
   /** Mints one small update and sends it; false if the socket is not open. */
   sendUpdate(expectedReceivers: number): boolean
@@ -46,7 +50,7 @@ export function createSimClient(options: SimClientOptions): SimClient {
   // n-th update is n - 1: nothing else ever changes this doc.
   let clock = 0
   let syncedAt: number | undefined
-  let firstStep2: Uint8Array | undefined
+  const syncPayloads: Uint8Array[] = []
   const openedAt = performance.now()
   const socket = new WebSocket(options.url, { perMessageDeflate: false })
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
@@ -68,10 +72,12 @@ export function createSimClient(options: SimClientOptions): SimClient {
         socket.send(dialect.encodeSync(docName, 'step2', diff))
         return
       }
-      if (frame.kind === 'step2' && syncedAt === undefined) {
-        syncedAt = performance.now()
-        firstStep2 = frame.payload
-        resolve(syncedAt - openedAt)
+      if (syncedAt === undefined) {
+        syncPayloads.push(frame.payload)
+        if (frame.kind === 'step2') {
+          syncedAt = performance.now()
+          resolve(syncedAt - openedAt)
+        }
       }
       tracker.recordReceive(doc.clientID, frame.payload)
     })
@@ -83,7 +89,7 @@ export function createSimClient(options: SimClientOptions): SimClient {
     clientId: doc.clientID,
     docName,
     synced,
-    firstStep2: () => firstStep2,
+    syncPayloads: () => syncPayloads,
     isOpen: () => socket.readyState === WebSocket.OPEN,
     sendUpdate(expectedReceivers) {
       if (socket.readyState !== WebSocket.OPEN) return false

@@ -15,7 +15,7 @@ export interface ConnectCommand {
   endpoints: Endpoint[]
   batchSize?: number
   timeoutMs: number
-  /** Also count the clocks each client's first step 2 covers (costs a parse). */
+  /** Also count the updates each client had when its step 2 arrived (costs a parse). */
   inspectStep2?: boolean
 }
 
@@ -28,7 +28,7 @@ export interface ConnectResult {
   elapsedMs: number
   /** CPU seconds the worker spent opening and syncing these clients. */
   workerCpuSeconds: number
-  /** With `inspectStep2`: the fewest clocks (updates) any synced client's step 2 covered. */
+  /** With `inspectStep2`: the fewest updates any client had when its step 2 arrived. */
   minStep2Clocks?: number
   /** The first few distinct failure reasons. */
   errors: string[]

@@ -25,6 +25,27 @@ export function readCpuSeconds(pid: number): number {
   return (userTicks + systemTicks) / clockTicksPerSecond
 }
 
+export interface MachineCpu {
+  /** CPU seconds spent running anything on any core (user, nice, system, irq, softirq). */
+  busySeconds: number
+  /** CPU seconds the hypervisor gave to someone else while this VM wanted to run. */
+  stealSeconds: number
+}
+
+/** Machine-wide CPU counters from the `cpu` line of /proc/stat. */
+export function readMachineCpu(): MachineCpu {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? ''
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number)
+  return {
+    busySeconds: (user + nice + system + irq + softirq) / clockTicksPerSecond,
+    stealSeconds: steal / clockTicksPerSecond,
+  }
+}
+
 export interface MemoryStats {
   rssBytes: number
   /** The peak RSS over the whole life of the process (VmHWM). */

@@ -64,6 +64,7 @@ function formatThroughputSteps(runs: readonly ServerRun[]): string {
     'server cores',
     'peak RSS MB',
     'generator cores',
+    'other cores',
     'SLO',
   ]
   const rows: string[][] = []
@@ -84,6 +85,7 @@ function formatThroughputSteps(runs: readonly ServerRun[]): string {
         formatNumber(server.coresUsed, 2),
         formatMegabytes(server.peakRssBytes),
         formatNumber(load.workerCores, 2) + (load.workerCores > GENERATOR_LIMIT ? '!' : ''),
+        formatNumber(server.otherCores, 2) + (server.otherCores > OTHER_LOAD_LIMIT ? '?' : ''),
         passed ? 'pass' : 'FAIL',
       ])
     }
@@ -93,6 +95,8 @@ function formatThroughputSteps(runs: readonly ServerRun[]): string {
 
 /** Above this the generator, not the server, may be what limits a step. */
 export const GENERATOR_LIMIT = 0.8
+/** Above this, other processes on the machine disturbed the window. */
+export const OTHER_LOAD_LIMIT = 0.2
 
 const sustainedColumns: Column<Sustained>[] = [
   { header: 'updates/s', value: (row) => row.ratePerSecond, ratio: true },
@@ -145,4 +149,5 @@ const stormColumns: Column<JoinStormResult>[] = [
   { header: 'max ms', value: (row) => row.connect.syncLatency.max, decimals: 1, ratio: true },
   { header: 'server CPU s', value: (row) => row.server.cpuSeconds, decimals: 2, ratio: true },
   { header: 'generator CPU s', value: (row) => row.connect.workerCpuSeconds, decimals: 2 },
+  { header: 'other cores', value: (row) => row.server.otherCores, decimals: 2 },
 ]

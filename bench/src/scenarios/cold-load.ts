@@ -12,7 +12,7 @@ import type { ScenarioContext } from './context.ts'
 export interface LoadTimes {
   samplesMs: number[]
   medianMs: number
-  /** The fewest updates any probe's step 2 covered; less than the history means lost data. */
+  /** The fewest updates a probe had at its step 2; less than the history means lost data. */
   minCoveredUpdates: number
 }
 

@@ -1,6 +1,6 @@
 // Scenario 4: many clients join one doc at the same moment; time until each has its step 2.
 import type { ConnectResult } from '../load/worker-protocol.ts'
-import { type ProcessWindow, startProcessMeter } from '../metrics/process-meter.ts'
+import type { ProcessWindow } from '../metrics/process-meter.ts'
 import { type ScenarioContext, spreadEndpoints } from './context.ts'
 
 export interface JoinStormResult {
@@ -14,7 +14,7 @@ export async function runJoinStorm(context: ScenarioContext): Promise<JoinStormR
   const { server, worker } = context
   const { clients } = context.profile.joinStorm
   const endpoints = spreadEndpoints(server, 'storm', 1, clients)
-  const meter = startProcessMeter(server.pid)
+  const meter = context.meterServer()
   try {
     const connect = await worker.run({
       type: 'connect',

@@ -2,7 +2,7 @@
 // Per step: delivery ratio, latency, server CPU and peak RSS. The sustained
 // rate is the highest step with full delivery and p99 under the SLO.
 import type { ConnectResult, LoadResult } from '../load/worker-protocol.ts'
-import { type ProcessWindow, startProcessMeter } from '../metrics/process-meter.ts'
+import type { ProcessWindow } from '../metrics/process-meter.ts'
 import { SLO } from '../profiles.ts'
 import { type ScenarioContext, spreadEndpoints } from './context.ts'
 
@@ -61,7 +61,7 @@ export async function runThroughput(context: ScenarioContext): Promise<Throughpu
         context.log(`throughput: time budget reached, skipping ${ratePerSecond}/s and up`)
         break
       }
-      const meter = startProcessMeter(server.pid)
+      const meter = context.meterServer()
       const load = await worker.run({
         type: 'load',
         group: GROUP,

@@ -24,6 +24,13 @@ export interface StartOptions {
 const OUTPUT_TAIL_CHARS = 2000
 const STOP_GRACE_MS = 5000
 
+// Servers still running when the runner exits (watchdog, crash) are killed
+// with it rather than left listening.
+const liveChildren = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL')
+})
+
 export async function startServerProcess(
   target: ServerTarget,
   options: StartOptions,
@@ -44,7 +51,13 @@ export async function startServerProcess(
   }
   child.stdout?.on('data', keepTail)
   child.stderr?.on('data', keepTail)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  liveChildren.add(child)
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      liveChildren.delete(child)
+      resolve(code)
+    }),
+  )
   try {
     await waitUntilReady(child, exited, port, target.readyPath, options.readyTimeoutMs)
   } catch (error) {
