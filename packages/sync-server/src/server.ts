@@ -52,10 +52,12 @@ const defaults = {
   maxPendingBytes: 64 * 1024 * 1024,
   maxNestingDepth: 32,
   commitWindowMs: 0,
-  compaction: { rows: 500, bytes: 1024 * 1024 },
+  compaction: { rows: 200, bytes: 256 * 1024 },
 }
 
 const HEARTBEAT_MS = 30_000
+/** How long shutdown waits for clients to answer the close frame before cutting them off. */
+const CLOSE_GRACE_MS = 1_000
 
 export function createSyncServer(options: SyncServerOptions): SyncServer {
   const o = { ...defaults, ...options }
@@ -170,6 +172,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       clearInterval(heartbeat)
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
       for (const socket of wss.clients) socket.close(CloseCode.goingAway, 'server shutting down')
+      const deadline = performance.now() + timeoutMs
       const flushed = sync.flush().then(() => true)
       const timedOut = new Promise<boolean>((resolve) =>
         setTimeout(() => resolve(false), timeoutMs).unref(),
@@ -180,10 +183,34 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           'shutdown: storage did not flush in time',
         )
       }
+      // Cutting a socket whose close handshake is still under way (a busy
+      // writer) resets it, and the client sees 1006 instead of 1001.
+      const graceMs = Math.min(CLOSE_GRACE_MS, Math.max(0, deadline - performance.now()))
+      await waitForClosed([...wss.clients], graceMs)
       for (const socket of wss.clients) socket.terminate()
       http.closeAllConnections()
       await stopped
       await o.store.close()
     },
   }
+}
+
+/** Resolves once every socket closed, or after `ms`. */
+function waitForClosed(sockets: WebSocket[], ms: number): Promise<void> {
+  const open = sockets.filter((socket) => socket.readyState !== socket.CLOSED)
+  if (open.length === 0 || ms <= 0) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    timer.unref()
+    let left = open.length
+    for (const socket of open) {
+      socket.once('close', () => {
+        left -= 1
+        if (left === 0) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    }
+  })
 }

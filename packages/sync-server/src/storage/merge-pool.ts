@@ -2,7 +2,7 @@
 // snapshot never stalls relaying. A crashed worker fails its pending merges
 // (the compaction is simply retried later) and is replaced on the next call.
 import { Worker } from 'node:worker_threads'
-import type { MergeFunction } from './merge.ts'
+import { DEFAULT_GC_ABOVE_BYTES, type MergeFunction } from './merge.ts'
 
 export interface MergeWorker {
   merge: MergeFunction
@@ -16,7 +16,7 @@ const workerUrl = new URL(
 )
 
 export function createMergeWorker(options: { gcAboveBytes?: number } = {}): MergeWorker {
-  const gcAboveBytes = options.gcAboveBytes ?? 64 * 1024
+  const gcAboveBytes = options.gcAboveBytes ?? DEFAULT_GC_ABOVE_BYTES
   let worker: Worker | undefined
   let nextId = 0
   const pending = new Map<

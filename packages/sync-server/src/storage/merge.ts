@@ -8,12 +8,15 @@
 // ~250 KB while a Y.Doc, which garbage-collects deleted items, encodes the
 // same state in ~150 bytes. A snapshot that only ever merged would grow with
 // history and so would every cold load. So once a merged snapshot passes
-// `gcAboveBytes`, it is rebuilt through a Y.Doc (apply, then encode) - the
+// `gcAboveBytes` (a few KiB), it is rebuilt through a Y.Doc (apply, then encode) - the
 // same state, minus deleted content. This runs in the merge worker, off the
 // event loop.
 import * as Y from 'yjs'
 
 export const MERGE_FAN_IN = 32
+
+/** Snapshots larger than this are rebuilt through a Y.Doc to drop deleted content. */
+export const DEFAULT_GC_ABOVE_BYTES = 4 * 1024
 
 export function mergeBalanced(updates: readonly Uint8Array[]): Uint8Array {
   if (updates.length === 0) return new Uint8Array([0, 0])
@@ -49,6 +52,6 @@ export function mergeForSnapshot(updates: readonly Uint8Array[], gcAboveBytes: n
 export type MergeFunction = (updates: Uint8Array[]) => Promise<Uint8Array>
 
 /** Merges on the calling thread (tests, tools); the server uses the worker. */
-export function createInlineMerge(gcAboveBytes = 64 * 1024): MergeFunction {
+export function createInlineMerge(gcAboveBytes = DEFAULT_GC_ABOVE_BYTES): MergeFunction {
   return async (updates) => mergeForSnapshot(updates, gcAboveBytes)
 }
