@@ -37,9 +37,8 @@ export async function connectRaw(
     closed: undefined,
     send: (frame) => ws.send(frame),
     async waitForFrame(match, what, timeoutMs = 5_000) {
-      let found: ReceivedFrame | undefined
-      await waitFor(() => (found = client.frames.find(match)) !== undefined, what, timeoutMs)
-      return found as ReceivedFrame
+      await waitFor(() => client.frames.some(match), what, timeoutMs)
+      return client.frames.find(match) as ReceivedFrame
     },
     async waitForClose(timeoutMs = 5_000) {
       await waitFor(() => client.closed !== undefined, 'socket close', timeoutMs)

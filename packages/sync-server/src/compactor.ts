@@ -31,16 +31,22 @@ export class Compactor {
     const { rows, bytes } = this.#options
     if (tail.rows < rows && tail.bytes < bytes) return
     if (this.#running.has(docName)) return
-    const run = this.#compact(docName, tail).finally(() => this.#running.delete(docName))
+    const run = this.#compact(docName, tail).then((progressed) => {
+      this.#running.delete(docName)
+      // Commits that landed during the merge skipped the check above: if they
+      // pushed the tail over a threshold again, go on (no writes may follow).
+      if (progressed) this.maybeCompact(docName, tail)
+    })
     this.#running.set(docName, run)
   }
 
-  /** Waits for running compactions (shutdown). */
+  /** Waits for running compactions, including any they start (shutdown). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.#running.values()])
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()])
   }
 
-  async #compact(docName: string, tail: TailStats): Promise<void> {
+  /** True if the compaction merged rows (so trying again can make progress). */
+  async #compact(docName: string, tail: TailStats): Promise<boolean> {
     const { store, logger, metrics } = this.#options
     try {
       const result = await store.compact(docName)
@@ -49,8 +55,10 @@ export class Compactor {
       tail.bytes = after.bytes
       metrics.compactions.inc()
       logger.debug({ doc: docName, ...result }, 'compacted')
+      return result.mergedRows > 0
     } catch (error) {
       logger.error({ err: error, doc: docName }, 'compaction failed')
+      return false
     }
   }
 }

@@ -84,7 +84,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   function accept(socket: WebSocket, { doc, principal, acks }: AcceptedUpgrade): void {
     const id = randomUUID()
     const connLogger = logger.child({ conn: id, doc: doc.name, user: principal.userId })
-    const conn = new Connection({ id, socket, principal, acks, logger: connLogger, metrics, ...o })
+    // Options first: spread last, `o.logger` (the root logger) replaced
+    // connLogger and connection lines lost their conn/doc/user fields.
+    const conn = new Connection({ ...o, id, socket, principal, acks, logger: connLogger, metrics })
     metrics.connections.inc()
     alive.add(socket)
     socket.on('pong', () => alive.add(socket))
@@ -120,7 +122,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
 
   http.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy())
-    void handleUpgrade(
+    handleUpgrade(
       {
         syncPath: o.syncPath,
         allowedOrigins: o.allowedOrigins ?? [],
@@ -136,7 +138,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       request,
       socket,
       head,
-    )
+    ).catch((error: unknown) => {
+      // A bug in the upgrade path costs one socket, never the process (an
+      // unhandled rejection would exit it).
+      logger.error({ err: error, url: request.url }, 'upgrade failed')
+      socket.destroy()
+    })
   })
 
   const heartbeat = setInterval(() => {

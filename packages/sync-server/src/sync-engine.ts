@@ -128,12 +128,13 @@ export class SyncEngine {
     })
     conn.updatesReceived += 1
     if (!checked.redundant) {
-      doc.state.accept(update, checked.reach)
+      // checked.update, not update: structs the doc already has are cut off.
+      doc.state.accept(checked.update, checked.reach)
       this.#options.metrics.updatesIn.inc()
       this.committer.enqueue({
         doc,
         docName: doc.name,
-        update,
+        update: checked.update,
         seq: doc.nextSeq(),
         origin: conn,
         receivedAt: performance.now(),
@@ -150,6 +151,7 @@ export class SyncEngine {
     if (!owned) return
     const checked = checkAwareness(update, {
       maxAwarenessBytes: this.#options.maxAwarenessBytes,
+      maxNestingDepth: this.#options.maxNestingDepth,
       owned,
       isOwnedElsewhere: (clientId) => doc.isClientIdOwnedElsewhere(clientId, conn),
     })

@@ -36,7 +36,10 @@ export async function handleUpgrade(
   socket: Duplex,
   head: Buffer,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost')
+  // URL.parse, not `new URL`: a request target such as `//` does not parse,
+  // and a throw here (outside any try) used to crash the process.
+  const url = URL.parse(request.url ?? '/', 'http://localhost')
+  if (!url) return rejectHttp(socket, 400, 'protocol_error', 'malformed request URL')
   if (!url.pathname.startsWith(`${ctx.syncPath}/`)) {
     return rejectHttp(socket, 404, 'not_found', 'no WebSocket endpoint at this path')
   }

@@ -9,10 +9,11 @@
 // are dropped: stock y-websocket clients echo every awareness change they
 // see, so such entries are normal and not grounds to close, but they are
 // never applied or relayed. Oversized or undecodable updates, and states
-// that are not JSON objects, are errors.
+// that are not JSON objects or nest deeper than the cap, are errors.
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { SyncError } from '../errors.ts'
+import { depthOf } from './update-guard.ts'
 
 export const MAX_CLIENT_IDS_PER_CONNECTION = 4
 
@@ -24,6 +25,7 @@ interface RawEntry {
 
 export interface AwarenessGuardOptions {
   maxAwarenessBytes: number
+  maxNestingDepth: number
   /** clientIDs this connection owns; the first message fills it. */
   owned: Set<number>
   /** True if another connection of the same doc owns this clientID. */
@@ -47,7 +49,7 @@ export function checkAwareness(
       `awareness update over ${options.maxAwarenessBytes} bytes`,
     )
   }
-  const entries = decodeEntries(update)
+  const entries = decodeEntries(update, options.maxNestingDepth)
   if (options.owned.size === 0) claim(entries, options)
   const kept = entries.filter((entry) => options.owned.has(entry.clientId))
   const dropped = entries.length - kept.length
@@ -68,7 +70,7 @@ function claim(entries: RawEntry[], options: AwarenessGuardOptions): void {
   }
 }
 
-function decodeEntries(update: Uint8Array): RawEntry[] {
+function decodeEntries(update: Uint8Array, maxNestingDepth: number): RawEntry[] {
   const decoder = decoding.createDecoder(update)
   const entries: RawEntry[] = []
   try {
@@ -80,6 +82,15 @@ function decodeEntries(update: Uint8Array): RawEntry[] {
       const state: unknown = JSON.parse(json)
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
         throw new SyncError('invalid_awareness', 'awareness state must be an object or null')
+      }
+      // JSON.parse takes any depth, but JSON.stringify (relaying the state,
+      // answering a joining client) overflows the stack on a few thousand
+      // levels: that used to close with 1011 and could crash the process.
+      if (depthOf(state, maxNestingDepth) > maxNestingDepth) {
+        throw new SyncError(
+          'invalid_awareness',
+          `awareness state nests deeper than ${maxNestingDepth}`,
+        )
       }
       entries.push({ clientId, clock, json })
     }
