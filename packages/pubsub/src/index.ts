@@ -1,0 +1,2 @@
+export { createMemoryPubSub } from './memory.ts'
+export type { MessageHandler, PubSub } from './types.ts'
