@@ -38,7 +38,13 @@ export function createRateLimits(options: { redis?: Redis } = {}): RateLimits {
     Object.entries(rateLimitRules).map(([rule, settings]) => {
       const keyPrefix = `plansync:rl:${rule}`
       const limiter = options.redis
-        ? new RateLimiterRedis({ ...settings, keyPrefix, storeClient: options.redis })
+        ? new RateLimiterRedis({
+            ...settings,
+            keyPrefix,
+            storeClient: options.redis,
+            // While Redis is unreachable each replica keeps counting on its own.
+            insuranceLimiter: new RateLimiterMemory({ ...settings, keyPrefix }),
+          })
         : new RateLimiterMemory({ ...settings, keyPrefix })
       return [rule as RateLimitRule, limiter]
     }),

@@ -1,0 +1,7 @@
+export { createPasswordHasher, type PasswordHasher } from './accounts/password-hasher.ts'
+export { AUTH_BASE_PATH, createAuthApp } from './app.ts'
+export { type AuthConfig, ConfigError, loadAuthConfig } from './config.ts'
+export type { AuthDeps } from './deps.ts'
+export { AuthError, type AuthErrorCode } from './errors.ts'
+export { type AuthService, createAuthService } from './service.ts'
+export { loadSyncTokenSigner, type SyncTokenSigner } from './sync-tokens/signer.ts'
