@@ -34,6 +34,19 @@ describe('auth app edges', async () => {
     }
   })
 
+  it('publishes the sync-token public key set without the private part', async () => {
+    const auth = await createTestAuth('sqlite')
+    try {
+      const response = await auth.app.request('/auth/.well-known/jwks.json')
+      const jwks = (await response.json()) as { keys: Array<Record<string, unknown>> }
+      expect(jwks.keys).toHaveLength(1)
+      expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' })
+      expect(jwks.keys[0]).not.toHaveProperty('d')
+    } finally {
+      await auth.close()
+    }
+  })
+
   it('answers unknown routes and oversized bodies in the error shape', async () => {
     const auth = await createTestAuth('sqlite')
     try {

@@ -30,6 +30,11 @@ export function createAuthApp(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     })
     return c.json({ status: 'ready', storage: deps.database.kind })
   })
+  // The public keys sync servers verify tokens with (standard JWKS document).
+  app.get('/.well-known/jwks.json', (c) => {
+    c.header('Cache-Control', 'public, max-age=300')
+    return c.json(deps.syncTokens.publicJwks)
+  })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'plansync auth API', version: '0.1.0' },
