@@ -96,7 +96,7 @@ describe('token verification', () => {
     expect((await client.waitForClose()).code).toBe(CloseCode.unauthorized)
     expect(await readMetric(child.url, 'sync_doc_loads_total')).toBe(0)
     expect(
-      child.logs.some((line) => /no token verifier is configured/.test(String(line.msg))),
+      child.logs.some((line) => /every connection will be refused/.test(String(line.msg))),
     ).toBe(true)
   })
 

@@ -591,16 +591,16 @@ describe('bad input (in-process server)', () => {
       const state = statesAtWriter().get(w.watcher.doc.clientID) as { user?: string } | undefined
       if (state?.user === 'forged') forgedSeen.push(state)
     })
-    mallory.send(awarenessFrame([{ clientId: 4242, clock: 1, json: '{"user":"mallory"}' }]))
+    mallory.send(awarenessFrame([{ clientId: 4242, clock: 1, json: '{"note":"mallory"}' }]))
     await waitFor(() => statesAtWriter().has(4242), 'mallory awareness at the writer')
     // A frame only about the watcher, then one mixing mallory's own state with a forgery.
     const forged = { clientId: w.watcher.doc.clientID, clock: 999, json: '{"user":"forged"}' }
     mallory.send(awarenessFrame([forged]))
     mallory.send(
-      awarenessFrame([{ clientId: 4242, clock: 2, json: '{"user":"mallory-2"}' }, forged]),
+      awarenessFrame([{ clientId: 4242, clock: 2, json: '{"note":"mallory-2"}' }, forged]),
     )
     await waitFor(
-      () => (statesAtWriter().get(4242) as { user?: string } | undefined)?.user === 'mallory-2',
+      () => (statesAtWriter().get(4242) as { note?: string } | undefined)?.note === 'mallory-2',
       'mallory second awareness at the writer',
     )
     expect(mallory.closed).toBeUndefined()

@@ -7,7 +7,9 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 
 const repoRoot = path.resolve(import.meta.dirname, '../..')
-const mainFile = path.join(repoRoot, 'packages/sync-server/src/main.ts')
+const syncServerMain = path.join(repoRoot, 'packages/sync-server/src/main.ts')
+/** The embedded process: auth API and sync server on one port. */
+export const embeddedMain = path.join(repoRoot, 'packages/embedded/src/main.ts')
 
 export interface SyncProcess {
   /** http://127.0.0.1:PORT */
@@ -27,11 +29,13 @@ export interface StartOptions {
   /** Reuse a data folder (restart after a crash); a fresh temp one otherwise. */
   dataDir?: string
   port?: number
+  /** The entry file to run; the sync server's main by default. */
+  main?: string
 }
 
 export async function startSyncProcess(options: StartOptions = {}): Promise<SyncProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'plansync-sync-')))
-  const child = spawn(process.execPath, ['--conditions=source', mainFile], {
+  const child = spawn(process.execPath, ['--conditions=source', options.main ?? syncServerMain], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
@@ -54,10 +58,11 @@ export async function startSyncProcess(options: StartOptions = {}): Promise<Sync
   )
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
-    const timer = setTimeout(
-      () => reject(new Error(`sync server did not start in time\n${stderr}`)),
-      20_000,
-    )
+    const timer = setTimeout(() => {
+      // Never leave a half-started server behind.
+      child.kill('SIGKILL')
+      reject(new Error(`sync server did not start in time\n${stderr}`))
+    }, 20_000)
     lines.on('line', (line) => {
       let entry: Record<string, unknown>
       try {

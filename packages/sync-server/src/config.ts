@@ -19,6 +19,7 @@ const defaults = {
   SYNC_COMPACT_ROWS: 200,
   SYNC_COMPACT_BYTES: 256 * 1024,
   SYNC_SHUTDOWN_TIMEOUT_MS: 10_000,
+  SYNC_ACCESS_RECHECK_MS: 60_000,
 } as const
 
 const bool = z
@@ -57,10 +58,24 @@ const schema = z
     SYNC_COMPACT_ROWS: int(2, 10_000_000).default(defaults.SYNC_COMPACT_ROWS),
     SYNC_COMPACT_BYTES: int(1024, 1024 ** 3).default(defaults.SYNC_COMPACT_BYTES),
     SYNC_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(defaults.SYNC_SHUTDOWN_TIMEOUT_MS),
+    SYNC_TOKEN_PUBLIC_KEYS_FILE: z.string().min(1).optional(),
+    SYNC_TOKEN_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SYNC_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SYNC_INTERNAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SYNC_ACCESS_RECHECK_MS: int(1000, 24 * 3600 * 1000).default(defaults.SYNC_ACCESS_RECHECK_MS),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   })
   .refine((env) => env.STORAGE !== 'postgres' || env.DATABASE_URL !== undefined, {
     path: ['DATABASE_URL'],
     message: 'is required when STORAGE=postgres',
+  })
+  .refine((env) => !(env.SYNC_TOKEN_PUBLIC_KEYS_FILE && env.SYNC_TOKEN_JWKS_URL), {
+    path: ['SYNC_TOKEN_JWKS_URL'],
+    message: 'set either SYNC_TOKEN_JWKS_URL or SYNC_TOKEN_PUBLIC_KEYS_FILE, not both',
+  })
+  .refine((env) => (env.SYNC_AUTH_URL === undefined) === (env.SYNC_INTERNAL_SECRET === undefined), {
+    path: ['SYNC_INTERNAL_SECRET'],
+    message: 'SYNC_AUTH_URL and SYNC_INTERNAL_SECRET go together (the access recheck needs both)',
   })
 
 export interface SyncServerConfig {
@@ -81,6 +96,11 @@ export interface SyncServerConfig {
   commitWindowMs: number
   compaction: { rows: number; bytes: number }
   shutdownTimeoutMs: number
+  /** Where the sync-token public keys come from; none = dev verifier or deny-all. */
+  tokenKeys: { kind: 'file'; path: string } | { kind: 'url'; url: string } | undefined
+  /** The auth API's access-check endpoint, for the periodic recheck. */
+  accessCheck: { authUrl: string; secret: string; intervalMs: number } | undefined
+  redisUrl: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -99,6 +119,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Sy
     e.STORAGE === 'postgres' && e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'plansync.sqlite') }
+  const tokenKeys: SyncServerConfig['tokenKeys'] = e.SYNC_TOKEN_PUBLIC_KEYS_FILE
+    ? { kind: 'file', path: path.resolve(e.SYNC_TOKEN_PUBLIC_KEYS_FILE) }
+    : e.SYNC_TOKEN_JWKS_URL
+      ? { kind: 'url', url: e.SYNC_TOKEN_JWKS_URL }
+      : undefined
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -117,5 +142,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Sy
     commitWindowMs: e.SYNC_COMMIT_WINDOW_MS,
     compaction: Object.freeze({ rows: e.SYNC_COMPACT_ROWS, bytes: e.SYNC_COMPACT_BYTES }),
     shutdownTimeoutMs: e.SYNC_SHUTDOWN_TIMEOUT_MS,
+    tokenKeys,
+    accessCheck:
+      e.SYNC_AUTH_URL && e.SYNC_INTERNAL_SECRET
+        ? {
+            authUrl: e.SYNC_AUTH_URL,
+            secret: e.SYNC_INTERNAL_SECRET,
+            intervalMs: e.SYNC_ACCESS_RECHECK_MS,
+          }
+        : undefined,
+    redisUrl: e.REDIS_URL,
   })
 }

@@ -1,6 +1,6 @@
 // One client's WebSocket, as the sync engine sees it: who it is, whether it
 // may write, and a send that refuses to grow memory for a slow consumer.
-import { CloseCode, encodeAck } from '@plansync/protocol'
+import { CloseCode, canWrite, encodeAck, type Role } from '@plansync/protocol'
 import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import type { Principal } from './auth/verifier.ts'
@@ -22,8 +22,7 @@ const FORCE_CLOSE_MS = 5_000
 
 export class Connection implements DocPeer {
   readonly id: string
-  readonly principal: Principal
-  readonly readOnly: boolean
+  #principal: Principal
   readonly acks: boolean
   readonly logger: Logger
   /** Update-carrying messages received (the ack counter). */
@@ -36,10 +35,25 @@ export class Connection implements DocPeer {
     this.#options = options
     this.#socket = options.socket
     this.id = options.id
-    this.principal = options.principal
-    this.readOnly = options.principal.role === 'viewer'
+    this.#principal = options.principal
     this.acks = options.acks
     this.logger = options.logger
+  }
+
+  get principal(): Principal {
+    return this.#principal
+  }
+
+  /** Viewers' sync step 2 and updates are dropped. */
+  get readOnly(): boolean {
+    return !canWrite(this.#principal.role)
+  }
+
+  /** A role change from the auth API takes effect on the next message. */
+  setRole(role: Role): void {
+    if (role === this.#principal.role) return
+    this.logger.info({ from: this.#principal.role, to: role }, 'role changed')
+    this.#principal = { ...this.#principal, role }
   }
 
   get closing(): boolean {

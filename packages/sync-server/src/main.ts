@@ -1,27 +1,41 @@
 #!/usr/bin/env node
 // The sync server process: the only place that reads the environment,
 // wires the dependencies, listens, and turns SIGTERM into a clean shutdown.
-import pino from 'pino'
-import { createDenyAllVerifier, createInsecureDevVerifier } from './auth/verifier.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { createRedisPubSub } from '@plansync/pubsub'
+import pino, { type Logger } from 'pino'
+import { createHttpAccessChecker } from './auth/access-checker.ts'
+import { loadTokenKeys } from './auth/load-token-keys.ts'
+import { createSyncTokenVerifier } from './auth/token-verifier.ts'
+import {
+  createDenyAllVerifier,
+  createInsecureDevVerifier,
+  type TokenVerifier,
+} from './auth/verifier.ts'
+import { ConfigError, loadConfig, type SyncServerConfig } from './config.ts'
 import { openStore } from './open-store.ts'
 import { createSyncServer } from './server.ts'
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
   const logger = pino({ level: config.logLevel, base: { service: 'sync-server' } })
-  if (config.insecureDevAuth) {
-    logger.warn('SYNC_INSECURE_DEV_AUTH is on: any client may open any doc. Development only.')
-  } else {
-    logger.warn(
-      'no token verifier is configured: every connection will be refused (set SYNC_INSECURE_DEV_AUTH=true for development)',
-    )
+  const verifier = await chooseVerifier(config, logger)
+  const pubsub = config.redisUrl
+    ? createRedisPubSub({
+        url: config.redisUrl,
+        onError: (error) => logger.warn({ err: error }, 'redis error'),
+      })
+    : undefined
+  if (config.tokenKeys && !pubsub) {
+    logger.warn('REDIS_URL is not set: access changes arrive only through the periodic recheck')
   }
   const store = await openStore(config.storage)
   const server = createSyncServer({
     store,
-    verifier: config.insecureDevAuth ? createInsecureDevVerifier() : createDenyAllVerifier(),
+    verifier,
     logger,
+    pubsub,
+    accessChecker: config.accessCheck && createHttpAccessChecker(config.accessCheck),
+    accessRecheckMs: config.accessCheck?.intervalMs,
     syncPath: config.syncPath,
     allowedOrigins: config.allowedOrigins,
     ...config.limits,
@@ -50,19 +64,38 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
-    server.close({ timeoutMs: config.shutdownTimeoutMs }).then(
-      () => {
-        logger.info('stopped cleanly')
-        process.exit(0)
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed')
-        process.exit(1)
-      },
-    )
+    server
+      .close({ timeoutMs: config.shutdownTimeoutMs })
+      .then(() => pubsub?.close())
+      .then(
+        () => {
+          logger.info('stopped cleanly')
+          process.exit(0)
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+}
+
+async function chooseVerifier(config: SyncServerConfig, logger: Logger): Promise<TokenVerifier> {
+  if (config.tokenKeys) {
+    const jwks = await loadTokenKeys(config.tokenKeys, logger)
+    logger.info({ keys: jwks.keys.length }, 'verifying signed sync tokens')
+    return createSyncTokenVerifier({ jwks })
+  }
+  if (config.insecureDevAuth) {
+    logger.warn('SYNC_INSECURE_DEV_AUTH is on: any client may open any doc. Development only.')
+    return createInsecureDevVerifier()
+  }
+  logger.warn(
+    'no sync-token keys are configured: every connection will be refused (set SYNC_TOKEN_JWKS_URL or SYNC_TOKEN_PUBLIC_KEYS_FILE, or SYNC_INSECURE_DEV_AUTH=true for development)',
+  )
+  return createDenyAllVerifier()
 }
 
 main().catch((error: unknown) => {

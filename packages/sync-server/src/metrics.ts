@@ -21,6 +21,9 @@ export interface SyncMetrics {
   pendingBytes: Gauge
   logRows: Gauge
   compactions: Counter
+  accessChanges: Counter<'kind'>
+  accessRecheckFailures: Counter
+  forgedAwareness: Counter
 }
 
 export function createSyncMetrics(collectors: {
@@ -114,6 +117,22 @@ export function createSyncMetrics(collectors: {
     compactions: new Counter({
       name: 'sync_compactions_total',
       help: 'Compactions run',
+      registers,
+    }),
+    accessChanges: new Counter({
+      name: 'sync_access_changes_total',
+      help: 'Access changes applied (from the channel or the periodic recheck)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    accessRecheckFailures: new Counter({
+      name: 'sync_access_recheck_failures_total',
+      help: 'Periodic access rechecks that could not reach the auth API',
+      registers,
+    }),
+    forgedAwareness: new Counter({
+      name: 'sync_forged_awareness_total',
+      help: 'Awareness states dropped for claiming another user',
       registers,
     }),
   }

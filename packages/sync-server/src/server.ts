@@ -3,9 +3,14 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { CloseCode } from '@plansync/protocol'
+import { ACCESS_CHANGES_CHANNEL, CloseCode, decodeAccessChange } from '@plansync/protocol'
+import type { PubSub } from '@plansync/pubsub'
 import pino, { type Logger } from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
+import type { AccessChecker } from './auth/access-checker.ts'
+import { AccessLedger } from './auth/access-ledger.ts'
+import { startAccessRecheck } from './auth/access-recheck.ts'
+import { applyAccessChange } from './auth/apply-access.ts'
 import type { TokenVerifier } from './auth/verifier.ts'
 import { Connection } from './connection.ts'
 import type { SharedDoc } from './docs/shared-doc.ts'
@@ -33,12 +38,19 @@ export interface SyncServerOptions {
   compaction?: { rows: number; bytes: number }
   /** Handles HTTP requests other than /healthz, /readyz and /metrics. */
   fallback?: RequestHandler
+  /** Where the auth API announces access changes (ACCESS_CHANGES_CHANNEL). */
+  pubsub?: PubSub
+  /** Asks the auth API for current roles every `accessRecheckMs`. */
+  accessChecker?: AccessChecker
+  accessRecheckMs?: number
 }
 
 export interface SyncServer {
   readonly http: Server
   readonly engine: SyncEngine
   readonly metrics: SyncMetrics
+  /** Runs the access recheck now (it also runs every `accessRecheckMs`). */
+  recheckAccess(): Promise<void>
   listen(port: number, host: string): Promise<string>
   /** Stops accepting, closes sockets with 1001, flushes storage, closes it. */
   close(options?: { timeoutMs?: number }): Promise<void>
@@ -53,6 +65,7 @@ const defaults = {
   maxNestingDepth: 32,
   commitWindowMs: 0,
   compaction: { rows: 200, bytes: 256 * 1024 },
+  accessRecheckMs: 60_000,
 }
 
 const HEARTBEAT_MS = 30_000
@@ -79,6 +92,31 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }),
   )
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes })
+  const ledger = new AccessLedger()
+  const verifier: TokenVerifier = {
+    async verify(request) {
+      return ledger.admit(await o.verifier.verify(request), request.docName)
+    },
+  }
+  const subscribed = o.pubsub?.subscribe(ACCESS_CHANGES_CHANNEL, (message) => {
+    const change = decodeAccessChange(message)
+    if (!change) return logger.warn({ message: message.slice(0, 200) }, 'malformed access change')
+    ledger.record(change)
+    const affected = applyAccessChange(change, sync.registry.docs())
+    metrics.accessChanges.inc({ kind: change.kind })
+    logger.info({ change, affected }, 'access change applied')
+  })
+  // listen() awaits this; the catch only keeps an early failure from being unhandled meanwhile.
+  subscribed?.catch(() => {})
+  const recheck =
+    o.accessChecker &&
+    startAccessRecheck({
+      checker: o.accessChecker,
+      intervalMs: o.accessRecheckMs,
+      docs: () => sync.registry.docs(),
+      logger,
+      metrics,
+    })
   const alive = new WeakSet<WebSocket>()
 
   function accept(socket: WebSocket, { doc, principal, acks }: AcceptedUpgrade): void {
@@ -126,7 +164,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       {
         syncPath: o.syncPath,
         allowedOrigins: o.allowedOrigins ?? [],
-        verifier: o.verifier,
+        verifier,
         wss,
         acquire: (name) => sync.registry.acquire(name),
         release: (doc) => sync.registry.release(doc),
@@ -162,7 +200,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     http,
     engine: sync,
     metrics,
-    listen(port, host) {
+    recheckAccess: () => recheck?.runOnce() ?? Promise.resolve(),
+    async listen(port, host) {
+      // Access changes must be heard before the first connection is accepted.
+      await subscribed
       return new Promise((resolve, reject) => {
         http.once('error', reject)
         http.listen(port, host, () => {
@@ -177,6 +218,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       if (closing) return
       closing = true
       clearInterval(heartbeat)
+      recheck?.stop()
+      await (await subscribed)?.().catch(() => {})
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
       for (const socket of wss.clients) socket.close(CloseCode.goingAway, 'server shutting down')
       const deadline = performance.now() + timeoutMs

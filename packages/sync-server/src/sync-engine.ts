@@ -154,9 +154,14 @@ export class SyncEngine {
       maxNestingDepth: this.#options.maxNestingDepth,
       owned,
       isOwnedElsewhere: (clientId) => doc.isClientIdOwnedElsewhere(clientId, conn),
+      userId: conn.principal.userId,
     })
     if (checked.dropped > 0)
       conn.logger.debug({ dropped: checked.dropped }, 'dropped awareness of other clients')
+    if (checked.forged > 0) {
+      this.#options.metrics.forgedAwareness.inc(checked.forged)
+      conn.logger.warn({ forged: checked.forged }, 'dropped awareness claiming another user')
+    }
     if (checked.update) awarenessProtocol.applyAwarenessUpdate(doc.awareness, checked.update, conn)
   }
 

@@ -1,14 +1,19 @@
 // The authentication seam: every connection passes a TokenVerifier before
-// any doc loads. Real signed sync tokens plug in here; until then only the
-// explicit insecure development verifier exists, and it is off by default.
+// any doc loads. Production uses signed sync tokens (token-verifier.ts);
+// the explicit insecure development verifier is off unless configured, and
+// with neither the deny-all verifier refuses everyone.
+import { isRole, type Role } from '@plansync/protocol'
 import { SyncError } from '../errors.ts'
 
-export type Role = 'owner' | 'editor' | 'viewer'
+export type { Role }
 
 /** Who a connection is, as established by its verifier. */
 export interface Principal {
   userId: string
   role: Role
+  /** The sync token's id and issue time (ms), when the principal came from a token. */
+  tokenId?: string
+  issuedAt?: number
 }
 
 export interface VerifyRequest {
@@ -33,7 +38,6 @@ export function createDenyAllVerifier(): TokenVerifier {
   }
 }
 
-const roles: readonly Role[] = ['owner', 'editor', 'viewer']
 const userIdPattern = /^[A-Za-z0-9_-]{1,64}$/
 
 /**
@@ -47,9 +51,8 @@ export function createInsecureDevVerifier(): TokenVerifier {
       const userId = params.get('user') ?? 'dev'
       const role = params.get('role') ?? 'editor'
       if (!userIdPattern.test(userId)) throw new SyncError('unauthorized', 'invalid user parameter')
-      if (!roles.includes(role as Role))
-        throw new SyncError('unauthorized', 'invalid role parameter')
-      return { userId, role: role as Role }
+      if (!isRole(role)) throw new SyncError('unauthorized', 'invalid role parameter')
+      return { userId, role }
     },
   }
 }

@@ -10,6 +10,10 @@
 // see, so such entries are normal and not grounds to close, but they are
 // never applied or relayed. Oversized or undecodable updates, and states
 // that are not JSON objects or nest deeper than the cap, are errors.
+//
+// Identity comes from the token, not the client: every state's `user` field
+// is stamped with the connection's user id (keeping only a short name and
+// colour), and a state that claims another user's id is dropped as forged.
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { SyncError } from '../errors.ts'
@@ -21,6 +25,7 @@ interface RawEntry {
   clientId: number
   clock: number
   json: string
+  state: Record<string, unknown> | null
 }
 
 export interface AwarenessGuardOptions {
@@ -30,6 +35,8 @@ export interface AwarenessGuardOptions {
   owned: Set<number>
   /** True if another connection of the same doc owns this clientID. */
   isOwnedElsewhere: (clientId: number) => boolean
+  /** The connection's user: stamped into every state's `user.id`. */
+  userId: string
 }
 
 export interface CheckedAwareness {
@@ -37,6 +44,8 @@ export interface CheckedAwareness {
   update: Uint8Array | null
   /** How many entries were dropped as not owned. */
   dropped: number
+  /** How many owned entries were dropped for claiming another user id. */
+  forged: number
 }
 
 export function checkAwareness(
@@ -51,10 +60,33 @@ export function checkAwareness(
   }
   const entries = decodeEntries(update, options.maxNestingDepth)
   if (options.owned.size === 0) claim(entries, options)
-  const kept = entries.filter((entry) => options.owned.has(entry.clientId))
-  const dropped = entries.length - kept.length
-  if (kept.length === 0) return { update: null, dropped }
-  return { update: dropped === 0 ? update : encodeEntries(kept), dropped }
+  const owned = entries.filter((entry) => options.owned.has(entry.clientId))
+  const dropped = entries.length - owned.length
+  const kept = owned.flatMap((entry) => stampUser(entry, options.userId) ?? [])
+  const forged = owned.length - kept.length
+  return { update: kept.length === 0 ? null : encodeEntries(kept), dropped, forged }
+}
+
+const MAX_NAME_LENGTH = 64
+const MAX_COLOUR_LENGTH = 32
+
+/** The entry with `user` set from the token, or undefined when it claims someone else. */
+function stampUser(entry: RawEntry, userId: string): RawEntry | undefined {
+  if (entry.state === null) return entry
+  const claimed = entry.state.user
+  const user =
+    typeof claimed === 'object' && claimed !== null && !Array.isArray(claimed)
+      ? (claimed as Record<string, unknown>)
+      : {}
+  if (user.id !== undefined && user.id !== userId) return undefined
+  const stamped: Record<string, string> = { id: userId }
+  if (typeof user.name === 'string') stamped.name = user.name.slice(0, MAX_NAME_LENGTH)
+  for (const key of ['colour', 'color']) {
+    const value = user[key]
+    if (typeof value === 'string') stamped[key] = value.slice(0, MAX_COLOUR_LENGTH)
+  }
+  const state = { ...entry.state, user: stamped }
+  return { ...entry, state, json: JSON.stringify(state) }
 }
 
 function claim(entries: RawEntry[], options: AwarenessGuardOptions): void {
@@ -92,7 +124,7 @@ function decodeEntries(update: Uint8Array, maxNestingDepth: number): RawEntry[] 
           `awareness state nests deeper than ${maxNestingDepth}`,
         )
       }
-      entries.push({ clientId, clock, json })
+      entries.push({ clientId, clock, json, state: state as Record<string, unknown> | null })
     }
   } catch (error) {
     if (error instanceof SyncError) throw error

@@ -1,0 +1,49 @@
+// Verifies signed sync tokens offline: an EdDSA JWT from the auth API,
+// checked against its public key set (several keys for rotation, matched by
+// `kid`). Only EdDSA is accepted, so `alg: none` and HMAC tokens forged with
+// the public key as secret fail before any claim is read.
+import {
+  isSyncTokenClaims,
+  SYNC_TOKEN_ALG,
+  SYNC_TOKEN_AUDIENCE,
+  SYNC_TOKEN_ISSUER,
+} from '@plansync/protocol'
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
+import { SyncError } from '../errors.ts'
+import type { TokenVerifier } from './verifier.ts'
+
+/** Real tokens are well under 1 KiB; anything far larger is refused unread. */
+const MAX_TOKEN_LENGTH = 4096
+const CLOCK_TOLERANCE_SECONDS = 5
+
+export function createSyncTokenVerifier(options: { jwks: JSONWebKeySet }): TokenVerifier {
+  if (options.jwks.keys.length === 0) throw new Error('the sync-token key set has no keys')
+  const keys = createLocalJWKSet(options.jwks)
+  return {
+    async verify({ docName, token }) {
+      if (!token) throw new SyncError('unauthorized', 'a sync token is required')
+      if (token.length > MAX_TOKEN_LENGTH) throw new SyncError('unauthorized', 'malformed token')
+      let payload: unknown
+      try {
+        ;({ payload } = await jwtVerify(token, keys, {
+          algorithms: [SYNC_TOKEN_ALG],
+          issuer: SYNC_TOKEN_ISSUER,
+          audience: SYNC_TOKEN_AUDIENCE,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        }))
+      } catch (error) {
+        const code = (error as { code?: string }).code
+        const reason = code === 'ERR_JWT_EXPIRED' ? 'token expired' : 'invalid token'
+        throw new SyncError('unauthorized', reason, { cause: error })
+      }
+      if (!isSyncTokenClaims(payload)) throw new SyncError('unauthorized', 'malformed token claims')
+      if (payload.doc !== docName) throw new SyncError('forbidden', 'token is for another doc')
+      return {
+        userId: payload.sub,
+        role: payload.role,
+        tokenId: payload.jti,
+        issuedAt: Math.round(payload.iat * 1000),
+      }
+    },
+  }
+}
