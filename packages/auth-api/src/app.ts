@@ -2,11 +2,18 @@
 // zod schemas that also generate the OpenAPI document at /auth/openapi.json.
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { accountDeletionRoutes } from './account-deletion/route.ts'
+import { accountRoutes } from './accounts/routes.ts'
+import { memberRoutes } from './calendars/member-routes.ts'
+import { calendarRoutes } from './calendars/routes.ts'
 import type { AuthDeps } from './deps.ts'
 import { AuthError } from './errors.ts'
 import type { AuthEnv } from './http/env.ts'
 import { errorHandler, notFound, validationHook } from './http/errors.ts'
 import { sessionAuth } from './http/session-auth.ts'
+import { accessCheckRoutes } from './internal/access-check-route.ts'
+import { inviteRoutes } from './invites/routes.ts'
+import { syncTokenRoutes } from './sync-tokens/routes.ts'
 
 export const AUTH_BASE_PATH = '/auth'
 /** Bodies are small JSON documents; anything bigger is refused before parsing. */
@@ -30,6 +37,17 @@ export function createAuthApp(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     })
     return c.json({ status: 'ready', storage: deps.database.kind })
   })
+  for (const routes of [
+    accountRoutes,
+    accountDeletionRoutes,
+    calendarRoutes,
+    memberRoutes,
+    inviteRoutes,
+    syncTokenRoutes,
+    accessCheckRoutes,
+  ]) {
+    app.route('/', routes(deps))
+  }
   // The public keys sync servers verify tokens with (standard JWKS document).
   app.get('/.well-known/jwks.json', (c) => {
     c.header('Cache-Control', 'public, max-age=300')

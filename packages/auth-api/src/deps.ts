@@ -7,6 +7,7 @@ import type { PasswordHasher } from './accounts/password-hasher.ts'
 import type { RateLimits } from './accounts/rate-limits.ts'
 import type { AuthConfig } from './config.ts'
 import type { AuthDatabase } from './db/open-database.ts'
+import type { Outbox } from './jobs/outbox.ts'
 import type { SyncTokenSigner } from './sync-tokens/signer.ts'
 
 export type AuthSettings = Pick<
@@ -22,6 +23,8 @@ export interface AuthDeps {
   syncTokens: SyncTokenSigner
   /** Access changes for the sync servers (ACCESS_CHANGES_CHANNEL). */
   pubsub: PubSub
+  /** Publishes access changes after commit, retried until done. */
+  outbox: Outbox
   logger: Logger
   /** Epoch milliseconds; injectable so tests can move time. */
   now: () => number

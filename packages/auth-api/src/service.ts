@@ -1,7 +1,7 @@
 // createAuthService: builds the auth API's dependencies from its config
 // (database, password hasher, rate limits, signing key, pub/sub) and the app
 // over them. The standalone main and the embedded process both use it.
-import { createMemoryPubSub, type PubSub } from '@plansync/pubsub'
+import { createMemoryPubSub, createRedisPubSub, type PubSub } from '@plansync/pubsub'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { createPasswordHasher } from './accounts/password-hasher.ts'
@@ -10,6 +10,7 @@ import { createAuthApp } from './app.ts'
 import type { AuthConfig } from './config.ts'
 import { openAuthDatabase } from './db/open-database.ts'
 import type { AuthDeps } from './deps.ts'
+import { createOutbox } from './jobs/outbox.ts'
 import { loadSyncTokenSigner } from './sync-tokens/signer.ts'
 
 export interface AuthService {
@@ -33,7 +34,7 @@ export async function createAuthService(
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false })
     : undefined
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'))
-  const pubsub = options.pubsub ?? createMemoryPubSub()
+  const pubsub = options.pubsub ?? standalonePubSub(config, logger)
   const database = await openAuthDatabase(config.storage)
   const deps: AuthDeps = {
     settings: config,
@@ -42,16 +43,30 @@ export async function createAuthService(
     rateLimits: createRateLimits({ redis }),
     syncTokens: await loadSyncTokenSigner({ keyFile: config.syncTokenKeyFile }),
     pubsub,
+    outbox: createOutbox({ db: database.db, pubsub, logger, now: Date.now }),
     logger,
     now: Date.now,
   }
+  deps.outbox.start()
   return {
     app: createAuthApp(deps),
     deps,
     async close() {
+      await deps.outbox.close()
       await database.close()
       redis?.disconnect()
       if (!options.pubsub) await pubsub.close()
     },
   }
+}
+
+function standalonePubSub(config: Readonly<AuthConfig>, logger: Logger): PubSub {
+  if (config.redisUrl) {
+    return createRedisPubSub({
+      url: config.redisUrl,
+      onError: (error) => logger.warn({ err: error }, 'redis pub/sub error'),
+    })
+  }
+  logger.warn('REDIS_URL is not set: sync servers hear of access changes only by their recheck')
+  return createMemoryPubSub()
 }

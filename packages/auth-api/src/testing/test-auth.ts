@@ -15,6 +15,7 @@ import { createAuthApp } from '../app.ts'
 import type { AuthStorageConfig } from '../config.ts'
 import { openAuthDatabase } from '../db/open-database.ts'
 import type { AuthDeps, AuthSettings } from '../deps.ts'
+import { createOutbox } from '../jobs/outbox.ts'
 import { loadSyncTokenSigner } from '../sync-tokens/signer.ts'
 
 export type StoreKind = AuthStorageConfig['kind']
@@ -46,6 +47,9 @@ export async function createTestAuth(
       : await createPostgresDatabase()
   let offset = 0
   const database = await openAuthDatabase(storage)
+  const now = () => Date.now() + offset
+  const logger = pino({ level: 'silent' })
+  const pubsub = overrides.pubsub ?? createMemoryPubSub()
   const deps: AuthDeps = {
     settings: testSettings,
     database,
@@ -55,11 +59,13 @@ export async function createTestAuth(
       keyFile: path.join(dir, 'key.jwk.json'),
       now: () => Date.now() + offset,
     }),
-    pubsub: createMemoryPubSub(),
-    logger: pino({ level: 'silent' }),
-    now: () => Date.now() + offset,
+    pubsub,
+    outbox: createOutbox({ db: database.db, pubsub, logger, now }),
+    logger,
+    now,
     ...overrides,
   }
+  deps.outbox.start()
   return {
     app: createAuthApp(deps),
     deps,
@@ -69,6 +75,7 @@ export async function createTestAuth(
       },
     },
     async close() {
+      await deps.outbox.close()
       await deps.pubsub.close()
       await database.close()
       await drop()
