@@ -10,11 +10,11 @@ import { calendarDocs } from '../calendars/access.ts'
 import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
 import type { AuthEnv } from '../http/env.ts'
-import { jsonBody, noContent } from '../http/openapi.ts'
+import { jsonBody, noContent, Text } from '../http/openapi.ts'
 import { requireSession } from '../http/session-auth.ts'
 
 const DeleteAccountBody = z
-  .object({ password: z.string().min(1).max(256) })
+  .object({ password: Text().min(1).max(256) })
   .openapi('DeleteAccountBody')
 
 export function accountDeletionRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {

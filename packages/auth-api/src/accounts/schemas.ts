@@ -1,6 +1,7 @@
 // Request and response schemas of the account routes: the same zod schemas
 // validate requests and generate the OpenAPI document.
 import { z } from '@hono/zod-openapi'
+import { Text } from '../http/openapi.ts'
 
 export const Username = z
   .string()
@@ -12,9 +13,9 @@ export const Username = z
   .openapi({ example: 'ann' })
 
 /** Length is the only rule (NIST SP 800-63B): long passphrases welcome. */
-export const Password = z.string().min(10).max(256).openapi({ example: 'correct horse battery' })
+export const Password = Text().min(10).max(256).openapi({ example: 'correct horse battery' })
 
-export const DisplayName = z.string().trim().min(1).max(80)
+export const DisplayName = Text().trim().min(1).max(80)
 
 export const Email = z
   .email()
@@ -43,8 +44,8 @@ export const RegisterBody = z
 export const LoginBody = z
   .object({
     // Not the Username rule: a malformed name is just an unknown user (no oracle).
-    username: z.string().min(1).max(256),
-    password: z.string().min(1).max(256),
+    username: Text().min(1).max(256),
+    password: Text().min(1).max(256),
     session: SessionTransport,
   })
   .openapi('LoginBody')

@@ -1,5 +1,6 @@
 // Schemas of the calendar, member and event routes.
 import { z } from '@hono/zod-openapi'
+import { Text } from '../http/openapi.ts'
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id')
 
@@ -24,7 +25,7 @@ const TimeZone = z.string().refine((zone) => {
     return false
   }
 }, 'not an IANA time zone')
-const Name = z.string().trim().min(1).max(120)
+const Name = Text().trim().min(1).max(120)
 const Role = z.enum(['owner', 'editor', 'viewer'])
 
 export const CreateCalendarBody = z
@@ -54,7 +55,7 @@ export const Member = z
   .openapi('Member')
 export const MemberList = z.object({ members: z.array(Member) }).openapi('MemberList')
 export const ChangeRoleBody = z.object({ role: Role }).openapi('ChangeRoleBody')
-export const TransferBody = z.object({ userId: z.string().min(1).max(64) }).openapi('TransferBody')
+export const TransferBody = z.object({ userId: Id }).openapi('TransferBody')
 
 export const EventRef = z.object({ id: z.string(), doc: z.string() }).openapi('EventRef')
 export const EventList = z.object({ events: z.array(EventRef) }).openapi('EventList')

@@ -31,3 +31,9 @@ export const errorResponses = {
 } as const
 
 export const noContent = { 204: { description: 'done' }, ...errorResponses } as const
+
+/**
+ * Any string that reaches the database: Postgres text cannot hold NUL, so a
+ * NUL would otherwise surface as a 500 there and be stored on SQLite.
+ */
+export const Text = () => z.string().regex(/^[^\u0000]*$/, 'must not contain NUL characters')

@@ -8,15 +8,15 @@ import { roleOnDoc } from '../calendars/access.ts'
 import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
 import type { AuthEnv } from '../http/env.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { errorResponses, jsonBody, jsonResponse, Text } from '../http/openapi.ts'
 
 const AccessCheckBody = z
   .object({
     checks: z
       .array(
         z.object({
-          userId: z.string().min(1).max(64),
-          doc: z.string().min(1).max(MAX_DOC_NAME_LENGTH),
+          userId: Text().min(1).max(64),
+          doc: Text().min(1).max(MAX_DOC_NAME_LENGTH),
         }),
       )
       .max(MAX_ACCESS_CHECKS),

@@ -13,15 +13,14 @@ import type { InvitesTable } from '../db/schema.ts'
 import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
 import type { AuthEnv } from '../http/env.ts'
-import { errorResponses, jsonBody, jsonResponse, noContent } from '../http/openapi.ts'
+import { errorResponses, jsonBody, jsonResponse, noContent, Text } from '../http/openapi.ts'
 import { requireSession } from '../http/session-auth.ts'
 
 const tags = ['invites']
 
 const CreateInviteBody = z
   .object({
-    username: z
-      .string()
+    username: Text()
       .trim()
       .min(1)
       .max(32)
@@ -56,15 +55,13 @@ const Invite = z
 const InviteCreated = z.object({ invite: Invite, link: z.string() }).openapi('InviteCreated')
 const InviteList = z.object({ invites: z.array(Invite) }).openapi('InviteList')
 const SecretParams = z.object({
-  secret: z
-    .string()
+  secret: Text()
     .min(1)
     .max(128)
     .openapi({ param: { name: 'secret', in: 'path' } }),
 })
 const InviteIdParams = CalendarParams.extend({
-  inviteId: z
-    .string()
+  inviteId: Text()
     .min(1)
     .max(64)
     .openapi({ param: { name: 'inviteId', in: 'path' } }),
