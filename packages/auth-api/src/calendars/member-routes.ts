@@ -98,7 +98,7 @@ export function memberRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
         .select(['users.id', 'users.username', 'users.display_name', 'memberships.role'])
         .where('memberships.calendar_id', '=', id)
         .orderBy('memberships.created_at')
-      .orderBy('users.username')
+        .orderBy('users.username')
         .execute()
       return c.json(
         {
