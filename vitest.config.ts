@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    globalSetup: ['tests/utils/postgres-global-setup.ts'],
+    globalSetup: ['tests/utils/postgres-global-setup.ts', 'tests/utils/redis-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -11,6 +11,8 @@ export interface RedisPubSubOptions {
   /** Connection errors while Redis is away (ioredis keeps retrying). */
   onError?: (error: Error) => void
   onHandlerError?: (error: unknown) => void
+  /** How long publish and ping wait for a connection before rejecting. */
+  readyTimeoutMs?: number
 }
 
 export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
@@ -36,7 +38,10 @@ export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
     connection.status === 'ready'
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('redis is not reachable')), 5_000)
+          const timer = setTimeout(
+            () => reject(new Error('redis is not reachable')),
+            options.readyTimeoutMs ?? 5_000,
+          )
           connection.once('ready', () => {
             clearTimeout(timer)
             resolve()
