@@ -10,6 +10,8 @@ const repoRoot = path.resolve(import.meta.dirname, '../..')
 const syncServerMain = path.join(repoRoot, 'packages/sync-server/src/main.ts')
 /** The embedded process: auth API and sync server on one port. */
 export const embeddedMain = path.join(repoRoot, 'packages/embedded/src/main.ts')
+/** The auth API on its own (cluster mode); listens on AUTH_PORT. */
+export const authApiMain = path.join(repoRoot, 'packages/auth-api/src/main.ts')
 
 export interface SyncProcess {
   /** http://127.0.0.1:PORT */
