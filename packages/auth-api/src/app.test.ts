@@ -28,7 +28,27 @@ describe('auth app edges', async () => {
     try {
       const response = await auth.app.request('/auth/openapi.json')
       expect(response.status).toBe(200)
-      expect(await response.json()).toMatchObject({ openapi: '3.1.0' })
+      const doc = (await response.json()) as {
+        openapi: string
+        paths: Record<string, Record<string, unknown>>
+        components: { schemas: Record<string, unknown> }
+      }
+      expect(doc.openapi).toBe('3.1.0')
+      // Generated from the same zod schemas the routes validate with.
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/auth/register',
+          '/auth/login',
+          '/auth/me',
+          '/auth/calendars/{id}/members/{userId}',
+          '/auth/invites/{secret}/accept',
+          '/auth/sync-tokens',
+        ]),
+      )
+      expect(Object.keys(doc.components.schemas)).toEqual(
+        expect.arrayContaining(['RegisterBody', 'User', 'Calendar', 'SyncToken', 'Error']),
+      )
+      expect(doc.paths['/auth/register']).toHaveProperty('post')
     } finally {
       await auth.close()
     }
