@@ -113,7 +113,7 @@ describeEachStore('accounts', (auth) => {
     const ann = await api.register('ann')
     for (let attempt = 0; attempt < 5; attempt++) {
       const reply = await api.call('POST', '/login', {
-        body: { username: 'ann', password: 'guess number ' + attempt },
+        body: { username: 'ann', password: `guess number ${attempt}` },
       })
       expect(reply.status).toBe(401)
     }

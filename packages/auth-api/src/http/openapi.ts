@@ -36,4 +36,5 @@ export const noContent = { 204: { description: 'done' }, ...errorResponses } as 
  * Any string that reaches the database: Postgres text cannot hold NUL, so a
  * NUL would otherwise surface as a 500 there and be stored on SQLite.
  */
-export const Text = () => z.string().regex(/^[^\u0000]*$/, 'must not contain NUL characters')
+export const Text = () =>
+  z.string().refine((value) => !value.includes('\0'), 'must not contain NUL characters')

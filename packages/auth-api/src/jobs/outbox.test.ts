@@ -2,7 +2,7 @@
 // after commit, retried while the pub/sub fails, and never published twice
 // even when two runners (two replicas) race for it; a rolled-back
 // transaction leaves no job behind.
-import { ACCESS_CHANGES_CHANNEL, type AccessChange } from '@plansync/protocol'
+import type { AccessChange } from '@plansync/protocol'
 import { createMemoryPubSub, type PubSub } from '@plansync/pubsub'
 import pino from 'pino'
 import { expect, it } from 'vitest'
