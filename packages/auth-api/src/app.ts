@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { accountDeletionRoutes } from './account-deletion/route.ts'
 import { accountRoutes } from './accounts/routes.ts'
+import { eventRoutes } from './calendars/event-routes.ts'
 import { memberRoutes } from './calendars/member-routes.ts'
 import { calendarRoutes } from './calendars/routes.ts'
 import type { AuthDeps } from './deps.ts'
@@ -41,6 +42,7 @@ export function createAuthApp(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     accountRoutes,
     accountDeletionRoutes,
     calendarRoutes,
+    eventRoutes,
     memberRoutes,
     inviteRoutes,
     syncTokenRoutes,

@@ -3,7 +3,7 @@
 // here so that their docs inherit the calendar's members and roles.
 import { randomUUID } from 'node:crypto'
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import { calendarDocName, eventDocName } from '@plansync/protocol'
+import { calendarDocName } from '@plansync/protocol'
 import type { CalendarsTable } from '../db/schema.ts'
 import type { AuthDeps } from '../deps.ts'
 import type { AuthEnv } from '../http/env.ts'
@@ -15,9 +15,6 @@ import {
   CalendarParams,
   CalendarResponse,
   CreateCalendarBody,
-  EventList,
-  EventParams,
-  EventRef,
   UpdateCalendarBody,
 } from './schemas.ts'
 
@@ -40,6 +37,8 @@ function toCalendarJson(
 export function calendarRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
   const app = new OpenAPIHono<AuthEnv>()
   const { db } = deps.database
+  const readCalendar = (id: string) =>
+    db.selectFrom('calendars').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
   app.openapi(
     createRoute({
@@ -117,12 +116,7 @@ export function calendarRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
       const { user } = requireSession(c)
       const { id } = c.req.valid('param')
       const role = await requireCalendarRole(db, user.id, id, 'viewer')
-      const row = await db
-        .selectFrom('calendars')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()
-      return c.json({ calendar: toCalendarJson(row, role) }, 200)
+      return c.json({ calendar: toCalendarJson(await readCalendar(id), role) }, 200)
     },
   )
 
@@ -149,12 +143,7 @@ export function calendarRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
         })
         .where('id', '=', id)
         .execute()
-      const row = await db
-        .selectFrom('calendars')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()
-      return c.json({ calendar: toCalendarJson(row, role) }, 200)
+      return c.json({ calendar: toCalendarJson(await readCalendar(id), role) }, 200)
     },
   )
 
@@ -176,81 +165,6 @@ export function calendarRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
         await trx.deleteFrom('calendars').where('id', '=', id).execute()
         await deps.outbox.enqueueAccessChange(trx, { kind: 'doc', docs, at: deps.now() })
       })
-      await deps.outbox.kick()
-      return c.body(null, 204)
-    },
-  )
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/calendars/{id}/events',
-      tags,
-      request: { params: CalendarParams },
-      responses: { 201: jsonResponse(EventRef, 'registered'), ...errorResponses },
-    }),
-    async (c) => {
-      const { user } = requireSession(c)
-      const { id } = c.req.valid('param')
-      await requireCalendarRole(db, user.id, id, 'editor')
-      const eventId = randomUUID()
-      await db
-        .insertInto('events')
-        .values({ id: eventId, calendar_id: id, created_by: user.id, created_at: deps.now() })
-        .execute()
-      return c.json({ id: eventId, doc: eventDocName(eventId) }, 201)
-    },
-  )
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/calendars/{id}/events',
-      tags,
-      request: { params: CalendarParams },
-      responses: { 200: jsonResponse(EventList, 'events'), ...errorResponses },
-    }),
-    async (c) => {
-      const { user } = requireSession(c)
-      const { id } = c.req.valid('param')
-      await requireCalendarRole(db, user.id, id, 'viewer')
-      const rows = await db
-        .selectFrom('events')
-        .select('id')
-        .where('calendar_id', '=', id)
-        .orderBy('created_at')
-        .execute()
-      return c.json({ events: rows.map((row) => ({ id: row.id, doc: eventDocName(row.id) })) }, 200)
-    },
-  )
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/calendars/{id}/events/{eventId}',
-      tags,
-      request: { params: EventParams },
-      responses: noContent,
-    }),
-    async (c) => {
-      const { user } = requireSession(c)
-      const { id, eventId } = c.req.valid('param')
-      await requireCalendarRole(db, user.id, id, 'editor')
-      const deleted = await db.transaction().execute(async (trx) => {
-        const result = await trx
-          .deleteFrom('events')
-          .where('id', '=', eventId)
-          .where('calendar_id', '=', id)
-          .executeTakeFirst()
-        if (Number(result.numDeletedRows) === 0) return false
-        await deps.outbox.enqueueAccessChange(trx, {
-          kind: 'doc',
-          docs: [eventDocName(eventId)],
-          at: deps.now(),
-        })
-        return true
-      })
-      if (!deleted) return c.json({ error: { code: 'not_found', message: 'no such event' } }, 404)
       await deps.outbox.kick()
       return c.body(null, 204)
     },
