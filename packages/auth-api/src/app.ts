@@ -13,7 +13,8 @@ import type { AuthEnv } from './http/env.ts'
 import { errorHandler, notFound, validationHook } from './http/errors.ts'
 import { sessionAuth } from './http/session-auth.ts'
 import { accessCheckRoutes } from './internal/access-check-route.ts'
-import { inviteRoutes } from './invites/routes.ts'
+import { inviteAnswerRoutes } from './invites/answer-routes.ts'
+import { inviteManageRoutes } from './invites/manage-routes.ts'
 import { syncTokenRoutes } from './sync-tokens/routes.ts'
 
 export const AUTH_BASE_PATH = '/auth'
@@ -44,7 +45,8 @@ export function createAuthApp(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     calendarRoutes,
     eventRoutes,
     memberRoutes,
-    inviteRoutes,
+    inviteManageRoutes,
+    inviteAnswerRoutes,
     syncTokenRoutes,
     accessCheckRoutes,
   ]) {
