@@ -56,6 +56,8 @@ describe.each(['sqlite', 'postgres'] as const)('register, share, sync, revoke (%
     drop = storage.drop
     server = await startSyncProcess({ main: embeddedMain, env: storage.env })
     const auth = createAuthClient(server.url)
+    const openapi = await fetch(`${server.url}/openapi.json`)
+    expect(await openapi.json()).toMatchObject({ openapi: '3.1.0' })
 
     const ann = await auth.register('ann')
     const bob = await auth.register('bob')

@@ -60,7 +60,9 @@ export async function startEmbedded(
     compaction: sync.compaction,
     fallback(request, response) {
       const path = (request.url ?? '/').split('?')[0] ?? '/'
-      if (path === AUTH_BASE_PATH || path.startsWith(`${AUTH_BASE_PATH}/`)) {
+      // The API description also at the root, where tools look first.
+      if (path === '/openapi.json') request.url = `${AUTH_BASE_PATH}/openapi.json`
+      if (request.url?.startsWith(`${AUTH_BASE_PATH}/`) || path === AUTH_BASE_PATH) {
         void authListener(request, response)
         return
       }
