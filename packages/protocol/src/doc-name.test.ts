@@ -6,10 +6,11 @@ import {
   inboxDocName,
   MAX_DOC_NAME_LENGTH,
   parseDocName,
+  prefsDocName,
 } from './doc-name.ts'
 
 describe('doc names', () => {
-  it('parses the three kinds and round-trips the builders', () => {
+  it('parses the four kinds and round-trips the builders', () => {
     expect(parseDocName(calendarDocName('family'))).toEqual({
       kind: 'calendar',
       id: 'family',
@@ -24,6 +25,11 @@ describe('doc names', () => {
       kind: 'inbox',
       id: 'u1',
       name: 'user:u1:inbox',
+    })
+    expect(parseDocName(prefsDocName('u1'))).toEqual({
+      kind: 'prefs',
+      id: 'u1',
+      name: 'user:u1:prefs',
     })
   })
 

@@ -3,12 +3,14 @@
 //   calendar:<id>        a calendar: meta and its events
 //   event:<id>           the planning space of one event
 //   user:<id>:inbox      one user's in-app notifications
+//   user:<id>:prefs      one user's private settings: own reminders, colours,
+//                        hidden calendars (never stored in shared docs)
 //
 // Ids are 1-64 characters of [A-Za-z0-9_-]. The doc name is the URL path of a
 // sync connection (percent-encoded), e.g. `/calendar%3Afamily` or
 // `/calendar:family`.
 
-export type DocKind = 'calendar' | 'event' | 'inbox'
+export type DocKind = 'calendar' | 'event' | 'inbox' | 'prefs'
 
 export interface DocRef {
   kind: DocKind
@@ -21,6 +23,7 @@ const patterns: ReadonlyArray<[DocKind, RegExp]> = [
   ['calendar', new RegExp(`^calendar:(${ID})$`)],
   ['event', new RegExp(`^event:(${ID})$`)],
   ['inbox', new RegExp(`^user:(${ID}):inbox$`)],
+  ['prefs', new RegExp(`^user:(${ID}):prefs$`)],
 ]
 
 export const MAX_DOC_NAME_LENGTH = 80
@@ -45,6 +48,15 @@ export function eventDocName(id: string): string {
 
 export function inboxDocName(userId: string): string {
   return `user:${userId}:inbox`
+}
+
+export function prefsDocName(userId: string): string {
+  return `user:${userId}:prefs`
+}
+
+/** Docs that belong to one user alone (inbox, prefs). */
+export function isPersonalDoc(kind: DocKind): boolean {
+  return kind === 'inbox' || kind === 'prefs'
 }
 
 /** Reads the doc name from the path of a sync URL (`/calendar:abc?x=1`). */

@@ -19,8 +19,10 @@ export {
   docNameFromPath,
   eventDocName,
   inboxDocName,
+  isPersonalDoc,
   MAX_DOC_NAME_LENGTH,
   parseDocName,
+  prefsDocName,
 } from './doc-name.ts'
 export { MessageType, SyncMessageType } from './message-type.ts'
 export { canWrite, hasRole, isRole, type Role, roles } from './roles.ts'

@@ -1,7 +1,14 @@
 // Who may do what: a user's role on a calendar, and on a doc (a calendar, an
-// event of a calendar, or the user's own inbox). Used by the routes, the
+// event of a calendar, or the user's own inbox or prefs). Used by the routes, the
 // sync-token route and the internal access check, so all agree.
-import { calendarDocName, eventDocName, hasRole, parseDocName, type Role } from '@plansync/protocol'
+import {
+  calendarDocName,
+  eventDocName,
+  hasRole,
+  isPersonalDoc,
+  parseDocName,
+  type Role,
+} from '@plansync/protocol'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { AuthError } from '../errors.ts'
@@ -41,7 +48,7 @@ export async function roleOnDoc(
 ): Promise<Role | null> {
   const ref = parseDocName(docName)
   if (!ref) return null
-  if (ref.kind === 'inbox') return ref.id === userId ? 'editor' : null
+  if (isPersonalDoc(ref.kind)) return ref.id === userId ? 'editor' : null
   if (ref.kind === 'calendar') return roleOnCalendar(db, userId, ref.id)
   const event = await db
     .selectFrom('events')

@@ -28,7 +28,7 @@ describeEachStore('sync tokens and access checks', (auth) => {
   it('signs a token for a member with user, doc, role, expiry and id', async () => {
     const { ann, calendarDoc, eventDoc } = await setup()
     const keys = createLocalJWKSet(auth().deps.syncTokens.publicJwks)
-    for (const doc of [calendarDoc, eventDoc, `user:${ann.id}:inbox`]) {
+    for (const doc of [calendarDoc, eventDoc, `user:${ann.id}:inbox`, `user:${ann.id}:prefs`]) {
       const reply = await api.call<{ token: string; role: string; expiresAt: number }>(
         'POST',
         '/sync-tokens',
@@ -56,6 +56,7 @@ describeEachStore('sync tokens and access checks', (auth) => {
       calendarDoc,
       eventDoc,
       `user:${ann.id}:inbox`,
+      `user:${ann.id}:prefs`,
       'calendar:does-not-exist',
       'event:nope',
     ]) {
