@@ -35,6 +35,7 @@ export {
   updateTask,
 } from './event-doc.ts'
 export { type IssueReporter, ignoreIssues, SchemaError, type SchemaIssue } from './issues.ts'
+export { type ExpandOptions, expandEvent, expandEvents, type Occurrence } from './recurrence.ts'
 export {
   accessFor,
   type DocAccess,
