@@ -58,6 +58,7 @@ describe('event doc', () => {
     eventParts(doc).allocation.set('ann', decision)
     decision.set('state', 'confirmed')
     decision.set('seq', 1)
+    decision.set('seats', 2)
     expect(readParticipants(doc)[0]?.seat).toBe('confirmed')
     // Changing the note keeps the place in the queue; a new answer does not.
     setRsvp(doc, 'ann', { rsvp: 'yes', note: 'bringing cake' }, 5)

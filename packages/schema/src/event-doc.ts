@@ -68,6 +68,7 @@ const participantSpec = {
 const allocationSpec = {
   state: oneOf('confirmed', 'waitlisted'),
   seq: integer(0, Number.MAX_SAFE_INTEGER),
+  seats: integer(1, 1 + LIMITS.guests),
 }
 const commentSpec = {
   id: isId,
@@ -147,11 +148,13 @@ export function readParticipants(doc: Y.Doc, report: IssueReporter = ignoreIssue
     let seat: SeatState | null = null
     if (f.rsvp === 'yes' && capacity !== null) {
       const decided = allocation.get(userId)
-      const state =
+      const decision =
         decided instanceof Y.Map
-          ? readFields(decided, allocationSpec, `allocation.${userId}`, report).state
-          : undefined
-      seat = state ?? 'pending'
+          ? readFields(decided, allocationSpec, `allocation.${userId}`, report)
+          : {}
+      // A decision covers the seats it granted: more guests since then wait for a new one.
+      const covered = (decision.seats ?? 0) >= 1 + (f.guests ?? 0)
+      seat = decision.state !== undefined && covered ? decision.state : 'pending'
     }
     return {
       userId,

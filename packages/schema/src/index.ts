@@ -36,6 +36,7 @@ export {
 } from './event-doc.ts'
 export { type IssueReporter, ignoreIssues, SchemaError, type SchemaIssue } from './issues.ts'
 export { type ExpandOptions, expandEvent, expandEvents, type Occurrence } from './recurrence.ts'
+export { ALLOCATOR_ORIGIN, allocateSeats } from './seat-allocator.ts'
 export {
   accessFor,
   type DocAccess,
