@@ -223,6 +223,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
       for (const socket of wss.clients) socket.close(CloseCode.goingAway, 'server shutting down')
       const deadline = performance.now() + timeoutMs
+      // A pending seat allocation runs again when the doc next loads.
+      sync.seats.close()
       const flushed = sync.flush().then(() => true)
       const timedOut = new Promise<boolean>((resolve) =>
         setTimeout(() => resolve(false), timeoutMs).unref(),

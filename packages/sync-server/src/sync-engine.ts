@@ -12,6 +12,7 @@ import { type CommitEntry, GroupCommitter } from './group-committer.ts'
 import { checkAwareness } from './guards/awareness-guard.ts'
 import { checkUpdate } from './guards/update-guard.ts'
 import type { SyncMetrics } from './metrics.ts'
+import { SeatAllocation } from './seat-allocation.ts'
 import type { DocStore } from './storage/types.ts'
 import type { IncomingMessage } from './wire/incoming.ts'
 import * as outgoing from './wire/outgoing.ts'
@@ -27,9 +28,13 @@ export interface SyncEngineOptions {
   maxAwarenessBytes: number
 }
 
+/** The origin of updates the server makes itself (seat allocations). */
+const SERVER_ORIGIN = Symbol('server')
+
 export class SyncEngine {
   readonly registry: DocRegistry
   readonly committer: GroupCommitter<SharedDoc>
+  readonly seats: SeatAllocation
   #compactor: Compactor
   #options: SyncEngineOptions
 
@@ -45,6 +50,11 @@ export class SyncEngine {
     })
     this.#compactor = new Compactor({ store, logger, metrics, ...options.compaction })
     this.registry = new DocRegistry({ store, logger, metrics, onLoaded: (doc) => this.#wire(doc) })
+    this.seats = new SeatAllocation({
+      logger,
+      apply: (doc, update) => this.#applyServerUpdate(doc, update),
+      release: (doc) => this.registry.unloadIfIdle(doc),
+    })
   }
 
   /** Attaches a connection to a loaded doc and starts the sync handshake. */
@@ -146,6 +156,25 @@ export class SyncEngine {
     }
   }
 
+  /** A server-made update: checked like a client's, committed, then relayed to everyone. */
+  #applyServerUpdate(doc: SharedDoc, update: Uint8Array): void {
+    const checked = checkUpdate(update, {
+      stateOf: (client) => doc.state.stateOf(client),
+      maxNestingDepth: this.#options.maxNestingDepth,
+    })
+    if (checked.redundant) return
+    doc.state.accept(checked.update, checked.reach)
+    this.#options.metrics.updatesIn.inc()
+    this.committer.enqueue({
+      doc,
+      docName: doc.name,
+      update: checked.update,
+      seq: doc.nextSeq(),
+      origin: SERVER_ORIGIN,
+      receivedAt: performance.now(),
+    })
+  }
+
   #applyAwareness(conn: Connection, doc: SharedDoc, update: Uint8Array): void {
     const owned = doc.peers.get(conn)
     if (!owned) return
@@ -177,6 +206,7 @@ export class SyncEngine {
       },
     )
     this.#compactor.maybeCompact(doc.name, doc.tail)
+    this.seats.schedule(doc)
   }
 
   /** After a commit: mark durable, relay each doc's new updates, maybe compact. */
@@ -205,6 +235,8 @@ export class SyncEngine {
       doc.tail.rows += entries.length
       for (const u of updates) doc.tail.bytes += u.byteLength
       this.#compactor.maybeCompact(doc.name, doc.tail)
+      // The allocator answers client changes, not its own.
+      if (entries.some((entry) => entry.origin !== SERVER_ORIGIN)) this.seats.schedule(doc)
       this.registry.unloadIfIdle(doc)
     }
   }

@@ -73,6 +73,12 @@ export class DocState {
     }
   }
 
+  /** Everything the doc holds, as updates to apply in order (for server-side readers). */
+  encodeAll(): Uint8Array[] {
+    const tail = this.#foldTail()
+    return [this.#snapshot, tail].filter((part): part is Uint8Array => part !== null)
+  }
+
   #foldTail(): Uint8Array | null {
     const parts = [...this.#groups, ...this.#recent]
     if (parts.length === 0) return null
