@@ -49,16 +49,14 @@ describe('seat allocation in the sync server', () => {
     const offline = guests[3] as (typeof guests)[number]
     offline.provider.disconnect()
     setRsvp(offline.doc, 'dan', { rsvp: 'yes' }, Date.now())
-    guests
-      .slice(0, 3)
-      .forEach((g, i) =>
-        setRsvp(
-          g.doc,
-          ['ann', 'bob', 'cat'][i] as string,
-          { rsvp: 'yes', guests: i === 0 ? 1 : 0 },
-          Date.now(),
-        ),
+    for (const [i, name] of ['ann', 'bob', 'cat'].entries()) {
+      setRsvp(
+        (guests[i] as (typeof guests)[number]).doc,
+        name,
+        { rsvp: 'yes', guests: i === 0 ? 1 : 0 },
+        Date.now(),
       )
+    }
     await waitFor(
       () =>
         Object.keys(seatsOf(host.doc)).length === 3 &&

@@ -1,0 +1,115 @@
+// A typed client of the auth API (`/auth/...`) with a bearer session. Every
+// failure becomes an ApiError carrying the server's error code, so apps can
+// show it in plain words.
+import type { Role } from '@plansync/protocol'
+
+export interface User {
+  id: string
+  username: string
+  displayName: string
+  email: string | null
+}
+
+export interface Calendar {
+  id: string
+  name: string
+  colour: string
+  timeZone: string
+  role: Role
+  doc: string
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly fields: Record<string, string> | undefined
+
+  constructor(status: number, code: string, message: string, fields?: Record<string, string>) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.fields = fields
+  }
+
+  /** True when signing in again (or being invited again) is the only way forward. */
+  get authDenied(): boolean {
+    return this.status === 401 || this.status === 403
+  }
+}
+
+export interface AuthApiOptions {
+  /** The app's base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string
+  fetch?: typeof fetch
+  getSession: () => string | null
+}
+
+export function createAuthApi(options: AuthApiOptions) {
+  const send = options.fetch ?? ((input, init) => fetch(input, init))
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const session = options.getSession()
+    const response = await send(`${options.url}/auth${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(session ? { authorization: `Bearer ${session}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {}
+    if (!response.ok) {
+      const error = (json.error ?? {}) as {
+        code?: string
+        message?: string
+        fields?: Record<string, string>
+      }
+      throw new ApiError(
+        response.status,
+        error.code ?? 'unknown',
+        error.message ?? response.statusText,
+        error.fields,
+      )
+    }
+    return json as T
+  }
+  return {
+    register: (input: {
+      username: string
+      password: string
+      displayName?: string
+      email?: string
+    }) =>
+      call<{ user: User; token: string; expiresAt: number }>('POST', '/register', {
+        ...input,
+        session: 'bearer',
+      }),
+    login: (input: { username: string; password: string }) =>
+      call<{ user: User; token: string; expiresAt: number }>('POST', '/login', {
+        ...input,
+        session: 'bearer',
+      }),
+    logout: () => call<void>('POST', '/logout'),
+    me: () => call<{ user: User }>('GET', '/me'),
+    listCalendars: () => call<{ calendars: Calendar[] }>('GET', '/calendars'),
+    createCalendar: (input: { name: string; colour?: string; timeZone?: string }) =>
+      call<{ calendar: Calendar }>('POST', '/calendars', input),
+    invite: (
+      calendarId: string,
+      input: { username?: string; email?: string; role: 'editor' | 'viewer' },
+    ) =>
+      call<{ link: string }>('POST', `/calendars/${encodeURIComponent(calendarId)}/invites`, input),
+    acceptInvite: (secret: string) =>
+      call<void>('POST', `/invites/${encodeURIComponent(secret)}/accept`),
+    removeMember: (calendarId: string, userId: string) =>
+      call<void>(
+        'DELETE',
+        `/calendars/${encodeURIComponent(calendarId)}/members/${encodeURIComponent(userId)}`,
+      ),
+    syncToken: (doc: string) =>
+      call<{ token: string; expiresAt: number; role: Role }>('POST', '/sync-tokens', { doc }),
+  }
+}
+
+export type AuthApi = ReturnType<typeof createAuthApi>

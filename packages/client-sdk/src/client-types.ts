@@ -1,0 +1,3 @@
+import type { LocalStore } from './storage/types.ts'
+
+export type StoreLike = Pick<LocalStore, 'load' | 'append' | 'replace'>

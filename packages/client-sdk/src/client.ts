@@ -1,0 +1,143 @@
+// createClient: the SDK's entry point. Holds the session, talks to the auth
+// API, and opens docs (one shared handle per doc name) that work offline
+// from the local store and sync when the network allows.
+import { ApiError, type AuthApi, createAuthApi, type User } from './auth-api.ts'
+import { DocHandle } from './doc-handle.ts'
+import type { LocalStore } from './storage/types.ts'
+import type { BackoffOptions } from './sync/backoff.ts'
+
+export interface ClientOptions {
+  /** The app's base URL, e.g. `http://127.0.0.1:8080`; auth under /auth, sync under /sync. */
+  url: string
+  /** Where replicas live between starts (memory, file, IndexedDB adapters). */
+  store: LocalStore
+  /** A session token kept from an earlier sign-in (session restore). */
+  session?: string | null
+  fetch?: typeof fetch
+  WebSocket?: typeof WebSocket
+  backoff?: BackoffOptions
+}
+
+export interface PlansyncClient {
+  readonly api: AuthApi
+  readonly session: string | null
+  register(input: {
+    username: string
+    password: string
+    displayName?: string
+    email?: string
+  }): Promise<User>
+  login(input: { username: string; password: string }): Promise<User>
+  /** Ends the session, closes every doc and clears the local store. */
+  logout(): Promise<void>
+  /** Opens a doc by name (`calendar:<id>`, `event:<id>`, ...); shared while open. */
+  openDoc(docName: string): Promise<DocHandle>
+  /** Reconnects every doc now (call on `online` and when the app becomes visible). */
+  retryNow(): void
+  /** True while some open doc has local changes the server has not confirmed. */
+  hasUnsavedChanges(): boolean
+  close(): Promise<void>
+}
+
+export function createClient(options: ClientOptions): PlansyncClient {
+  let session = options.session ?? null
+  const api = createAuthApi({ url: options.url, fetch: options.fetch, getSession: () => session })
+  const handles = new Map<string, { handle: Promise<DocHandle>; users: number }>()
+  const syncUrl = `${options.url.replace(/^http/, 'ws')}/sync`
+
+  async function getToken(docName: string): Promise<string> {
+    try {
+      return (await api.syncToken(docName)).token
+    } catch (error) {
+      // 401/403: not signed in or no access; anything else is worth a retry.
+      if (error instanceof ApiError && error.authDenied)
+        throw Object.assign(error, { authDenied: true })
+      throw error
+    }
+  }
+
+  const client: PlansyncClient = {
+    api,
+    get session() {
+      return session
+    },
+    async register(input) {
+      const result = await api.register(input)
+      session = result.token
+      return result.user
+    },
+    async login(input) {
+      const result = await api.login(input)
+      session = result.token
+      return result.user
+    },
+    async logout() {
+      try {
+        if (session) await api.logout()
+      } finally {
+        session = null
+        await closeAll()
+        await options.store.clear()
+      }
+    },
+    openDoc(docName) {
+      const existing = handles.get(docName)
+      if (existing) {
+        existing.users += 1
+        return existing.handle
+      }
+      const entry = { users: 1, handle: Promise.resolve(undefined as unknown as DocHandle) }
+      entry.handle = (async () => {
+        const handle = new DocHandle(
+          docName,
+          options.store,
+          {
+            url: syncUrl,
+            getToken: () => getToken(docName),
+            WebSocket: options.WebSocket,
+            backoff: options.backoff,
+          },
+          () => handles.delete(docName),
+        )
+        await handle.open()
+        return wrapClose(handle, entry)
+      })()
+      handles.set(docName, entry)
+      return entry.handle
+    },
+    retryNow() {
+      for (const { handle } of handles.values()) void handle.then((h) => h.sync.retryNow())
+    },
+    hasUnsavedChanges() {
+      return [...openHandles()].some((handle) => handle.status.pending > 0)
+    },
+    close: closeAll,
+  }
+
+  /** Handles already opened (the synchronous view for the unsaved-changes guard). */
+  const opened = new Set<DocHandle>()
+  function* openHandles() {
+    yield* opened
+  }
+
+  /** A handle's close() releases one user; the last one really closes it. */
+  function wrapClose(handle: DocHandle, entry: { users: number }): DocHandle {
+    opened.add(handle)
+    const reallyClose = handle.close.bind(handle)
+    handle.close = async () => {
+      entry.users -= 1
+      if (entry.users > 0) return
+      opened.delete(handle)
+      await reallyClose()
+    }
+    return handle
+  }
+
+  async function closeAll(): Promise<void> {
+    const all = await Promise.all([...handles.values()].map((entry) => entry.handle))
+    for (const entry of handles.values()) entry.users = 1
+    await Promise.all(all.map((handle) => handle.close()))
+  }
+
+  return client
+}

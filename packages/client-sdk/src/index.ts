@@ -1,0 +1,7 @@
+export { ApiError, type AuthApi, type Calendar, type User } from './auth-api.ts'
+export { type ClientOptions, createClient, type PlansyncClient } from './client.ts'
+export type { DocHandle } from './doc-handle.ts'
+export { createMemoryStore } from './storage/memory-store.ts'
+export type { LocalStore } from './storage/types.ts'
+export { type BackoffOptions, backoffDelay } from './sync/backoff.ts'
+export type { SyncState, SyncStatus } from './sync/status.ts'

@@ -1,0 +1,229 @@
+// Keeps one local Y.Doc in sync with the sync server over the y-websocket
+// protocol, with what the stock provider lacks: a fresh token from an async
+// getter before every connect, the server's durable-commit acks (pending
+// count, last confirmation), jittered exponential backoff capped at 30 s,
+// and no retry loop after an auth refusal (44xx close codes).
+//
+// The doc is never blocked on the network: edits apply locally at once and
+// are sent when a connection is up; a reconnect exchanges sync step 1/2, so
+// whatever was edited offline reaches the server then.
+import { ACK_QUERY_PARAM, CloseCode, MessageType, readAckCount } from '@plansync/protocol'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { ObservableV2 } from 'lib0/observable'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import type * as Y from 'yjs'
+import { type BackoffOptions, backoffDelay } from './backoff.ts'
+import type { SyncState, SyncStatus } from './status.ts'
+
+export interface DocSyncOptions {
+  /** The sync endpoint, e.g. `ws://127.0.0.1:8080/sync`. */
+  url: string
+  docName: string
+  doc: Y.Doc
+  awareness: awarenessProtocol.Awareness
+  /** Called before every connect; a rejection with `authDenied: true` means needs-auth. */
+  getToken: () => Promise<string>
+  /** A WebSocket constructor; the global one by default (browsers, Node 22+). */
+  WebSocket?: typeof WebSocket
+  backoff?: BackoffOptions
+  now?: () => number
+}
+
+export type DocSyncEvents = {
+  status: (status: SyncStatus) => void
+}
+
+/** Close codes after which retrying with the same credentials is pointless. */
+const AUTH_CODES = new Set<number>([CloseCode.unauthorized, CloseCode.forbidden])
+
+export class DocSync extends ObservableV2<DocSyncEvents> {
+  #options: DocSyncOptions
+  #socket: WebSocket | undefined
+  #state: SyncState = 'offline'
+  #wanted = false
+  #attempt = 0
+  #retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** Local updates made so far (a counter), and how many of them the server saved. */
+  #localSeq = 0
+  #confirmedSeq = 0
+  #lastConfirmedAt: number | null = null
+  /** For each update-carrying message sent on this connection: the local seq it covers. */
+  #sentCovers: number[] = []
+
+  constructor(options: DocSyncOptions) {
+    super()
+    this.#options = options
+    options.doc.on('update', this.#onDocUpdate)
+    options.awareness.on('update', this.#onAwarenessUpdate)
+  }
+
+  get status(): SyncStatus {
+    return {
+      state: this.#state,
+      pending: this.#localSeq - this.#confirmedSeq,
+      lastConfirmedAt: this.#lastConfirmedAt,
+    }
+  }
+
+  /** Starts (or keeps) connecting, and reconnecting after failures. */
+  connect(): void {
+    this.#wanted = true
+    if (this.#state === 'offline' || this.#state === 'needs-auth') void this.#open()
+  }
+
+  /** Closes the connection and stops reconnecting; edits continue locally. */
+  disconnect(): void {
+    this.#wanted = false
+    clearTimeout(this.#retryTimer)
+    this.#socket?.close(CloseCode.normal, 'client disconnect')
+    this.#socket = undefined
+    this.#setState('offline')
+  }
+
+  /** Reconnects now instead of waiting for the backoff (network back, tab visible). */
+  retryNow(): void {
+    if (!this.#wanted || this.#state !== 'offline') return
+    clearTimeout(this.#retryTimer)
+    this.#attempt = 0
+    void this.#open()
+  }
+
+  override destroy(): void {
+    this.disconnect()
+    this.#options.doc.off('update', this.#onDocUpdate)
+    this.#options.awareness.off('update', this.#onAwarenessUpdate)
+    super.destroy()
+  }
+
+  async #open(): Promise<void> {
+    this.#setState('connecting')
+    let token: string
+    try {
+      token = await this.#options.getToken()
+    } catch (error) {
+      if ((error as { authDenied?: boolean }).authDenied) this.#setState('needs-auth')
+      else this.#scheduleRetry()
+      return
+    }
+    if (!this.#wanted) return
+    const url = `${this.#options.url}/${encodeURIComponent(this.#options.docName)}?token=${encodeURIComponent(token)}&${ACK_QUERY_PARAM}=1`
+    const Socket = this.#options.WebSocket ?? globalThis.WebSocket
+    const socket = new Socket(url)
+    socket.binaryType = 'arraybuffer'
+    this.#socket = socket
+    this.#sentCovers = []
+    socket.onopen = () => {
+      this.#attempt = 0
+      this.#setState('syncing')
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.sync)
+      syncProtocol.writeSyncStep1(encoder, this.#options.doc)
+      socket.send(encoding.toUint8Array(encoder))
+      const { awareness } = this.#options
+      if (awareness.getLocalState() !== null) {
+        this.#sendAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]),
+        )
+      }
+    }
+    socket.onmessage = (event) => this.#onMessage(socket, new Uint8Array(event.data as ArrayBuffer))
+    socket.onclose = (event) => this.#onClose(socket, event.code)
+    socket.onerror = () => {}
+  }
+
+  #onMessage(socket: WebSocket, data: Uint8Array): void {
+    if (socket !== this.#socket) return
+    const decoder = decoding.createDecoder(data)
+    const type = decoding.readVarUint(decoder)
+    if (type === MessageType.sync) {
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.sync)
+      const kind = syncProtocol.readSyncMessage(decoder, encoder, this.#options.doc, this)
+      // Our step 2 answers the server's step 1 and carries everything it lacks.
+      if (kind === syncProtocol.messageYjsSyncStep1)
+        this.#sendUpdateFrame(encoding.toUint8Array(encoder))
+      if (kind === syncProtocol.messageYjsSyncStep2) this.#setState('synced')
+    } else if (type === MessageType.awareness) {
+      awarenessProtocol.applyAwarenessUpdate(
+        this.#options.awareness,
+        decoding.readVarUint8Array(decoder),
+        this,
+      )
+    } else if (type === MessageType.ack) {
+      this.#onAck(readAckCount(decoder))
+    }
+  }
+
+  #onAck(count: number): void {
+    const covered = this.#sentCovers[count - 1]
+    if (covered === undefined) return
+    if (covered > this.#confirmedSeq) this.#confirmedSeq = covered
+    this.#lastConfirmedAt = (this.#options.now ?? Date.now)()
+    this.#emitStatus()
+  }
+
+  #onClose(socket: WebSocket, code: number): void {
+    if (socket !== this.#socket) return
+    this.#socket = undefined
+    const { awareness } = this.#options
+    const others = [...awareness.getStates().keys()].filter((id) => id !== awareness.clientID)
+    awarenessProtocol.removeAwarenessStates(awareness, others, this)
+    if (!this.#wanted) this.#setState('offline')
+    else if (AUTH_CODES.has(code)) this.#setState('needs-auth')
+    else this.#scheduleRetry()
+  }
+
+  #scheduleRetry(): void {
+    this.#setState('offline')
+    if (!this.#wanted) return
+    const delay = backoffDelay(this.#attempt++, this.#options.backoff)
+    this.#retryTimer = setTimeout(() => void this.#open(), delay)
+  }
+
+  #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return
+    this.#localSeq += 1
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.sync)
+    syncProtocol.writeUpdate(encoder, update)
+    this.#sendUpdateFrame(encoding.toUint8Array(encoder))
+    this.#emitStatus()
+  }
+
+  #onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this) return
+    const changed = added.concat(updated, removed)
+    this.#sendAwareness(awarenessProtocol.encodeAwarenessUpdate(this.#options.awareness, changed))
+  }
+
+  #sendUpdateFrame(frame: Uint8Array<ArrayBuffer>): void {
+    const socket = this.#socket
+    if (!socket || socket.readyState !== socket.OPEN) return
+    socket.send(frame)
+    this.#sentCovers.push(this.#localSeq)
+  }
+
+  #sendAwareness(update: Uint8Array): void {
+    const socket = this.#socket
+    if (!socket || socket.readyState !== socket.OPEN) return
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.awareness)
+    encoding.writeVarUint8Array(encoder, update)
+    socket.send(encoding.toUint8Array(encoder))
+  }
+
+  #setState(state: SyncState): void {
+    if (this.#state === state) return
+    this.#state = state
+    this.#emitStatus()
+  }
+
+  #emitStatus(): void {
+    this.emit('status', [this.status])
+  }
+}

@@ -1,0 +1,98 @@
+// The SDK against the real embedded process: two clients share a calendar
+// doc with sync tokens, the sync status moves from connecting to synced with
+// pending counts confirmed by the server's acks, edits made offline survive
+// an app restart (file store) and merge on reconnect, and a removed member
+// lands in needs-auth without a retry loop.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createClient, type PlansyncClient, type SyncState } from '@plansync/client-sdk'
+import { createFileStore } from '@plansync/client-sdk/node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  embeddedMain,
+  removeDataDir,
+  type SyncProcess,
+  startSyncProcess,
+  stopSyncProcess,
+} from './utils/sync-process.ts'
+import { waitFor } from './utils/wait.ts'
+
+describe('client SDK sync', () => {
+  let server: SyncProcess
+  let dir: string
+  const clients: PlansyncClient[] = []
+
+  beforeAll(async () => {
+    server = await startSyncProcess({ main: embeddedMain })
+    dir = await mkdtemp(path.join(tmpdir(), 'plansync-sdk-'))
+  })
+  afterAll(async () => {
+    for (const client of clients) await client.close()
+    await stopSyncProcess(server)
+    await removeDataDir(server)
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const newClient = (name: string, session?: string | null) => {
+    const client = createClient({
+      url: server.url,
+      store: createFileStore({ dir: path.join(dir, name) }),
+      session,
+      backoff: { initialMs: 50, maxMs: 200 },
+    })
+    clients.push(client)
+    return client
+  }
+
+  it('shares a doc, reports status and pending, survives an offline restart, and stops on revocation', async () => {
+    const ann = newClient('ann')
+    const bob = newClient('bob')
+    await ann.register({ username: 'sdk-ann', password: 'a long password for ann' })
+    const bobUser = await bob.register({ username: 'sdk-bob', password: 'a long password for bob' })
+    const { calendar } = await ann.api.createCalendar({ name: 'Family' })
+    const { link } = await ann.api.invite(calendar.id, { username: 'sdk-bob', role: 'editor' })
+    await bob.api.acceptInvite(link.split('/invite/')[1] as string)
+
+    const annDoc = await ann.openDoc(calendar.doc)
+    const states: SyncState[] = []
+    annDoc.on('status', (status) => states.push(status.state))
+    const bobDoc = await bob.openDoc(calendar.doc)
+    await waitFor(
+      () => annDoc.status.state === 'synced' && bobDoc.status.state === 'synced',
+      'both synced',
+    )
+    expect(states).toContain('syncing')
+
+    annDoc.doc.getMap('meta').set('name', 'Family')
+    expect(annDoc.status.pending).toBeGreaterThan(0)
+    expect(ann.hasUnsavedChanges()).toBe(true)
+    await waitFor(() => annDoc.status.pending === 0, 'ann saved')
+    expect(annDoc.status.lastConfirmedAt).not.toBeNull()
+    await waitFor(() => bobDoc.doc.getMap('meta').get('name') === 'Family', 'ann → bob')
+
+    // Bob goes offline, edits, and the app restarts before the network returns.
+    bobDoc.sync.disconnect()
+    bobDoc.doc.getMap('meta').set('offline-edit', 'from bob')
+    expect(bobDoc.status).toMatchObject({ state: 'offline', pending: 1 })
+    await bobDoc.flushed()
+    const session = bob.session
+    await bob.close()
+    const bobAgain = newClient('bob', session)
+    const reopened = await bobAgain.openDoc(calendar.doc)
+    expect(reopened.doc.getMap('meta').get('offline-edit')).toBe('from bob')
+    await waitFor(
+      () => annDoc.doc.getMap('meta').get('offline-edit') === 'from bob',
+      'offline edit merged',
+    )
+    await waitFor(() => reopened.status.pending === 0, 'restored edit confirmed')
+
+    // Removed from the calendar: closed with 4403, no token, needs-auth, no retry loop.
+    await ann.api.removeMember(calendar.id, bobUser.id)
+    await waitFor(() => reopened.status.state === 'needs-auth', 'bob needs auth')
+    const seen: SyncState[] = []
+    reopened.on('status', (status) => seen.push(status.state))
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(seen).toEqual([])
+  })
+})
