@@ -8,8 +8,9 @@
 //   title, allDay, start, end (wall time `YYYY-MM-DDTHH:mm` in timeZone, or
 //   dates with an exclusive end when allDay), timeZone, rrule (RFC 5545
 //   RRULE value, e.g. `FREQ=WEEKLY;BYDAY=SA`), exdates (Y.Array of
-//   recurrence ids), overrides (Y.Map recurrence id → Y.Map of changed
-//   fields, merged field by field), location, description, status,
+//   recurrence ids), overrides (Y.Map `<recurrence id>/<field>` → value, so
+//   two people changing one occurrence merge field by field), location,
+//   description, status,
 //   reminders (Y.Array of minutes before start: the event's defaults).
 import * as Y from 'yjs'
 import { type IssueReporter, ignoreIssues, SchemaError } from './issues.ts'
@@ -171,6 +172,11 @@ function readList<T>(
   return out
 }
 
+/** Override keys are `<recurrence id>/<field>`, so edits of one occurrence merge field by field. */
+export function overrideKey(recurrenceId: string, field: string): string {
+  return `${recurrenceId}/${field}`
+}
+
 function readOverrides(
   raw: unknown,
   path: string,
@@ -181,23 +187,25 @@ function readOverrides(
     report({ path, reason: `not a map: ${describe(raw)}` })
     return {}
   }
-  const out: Record<string, Partial<EventFields>> = {}
-  for (const [recurrenceId, fields] of raw) {
-    if (
-      (isWallTime(recurrenceId) ?? isDate(recurrenceId)) === undefined ||
-      !(fields instanceof Y.Map)
-    ) {
-      report({ path: `${path}.${recurrenceId}`, reason: 'not an occurrence override' })
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const [key, value] of raw) {
+    const slash = key.lastIndexOf('/')
+    const recurrenceId = key.slice(0, slash)
+    const field = key.slice(slash + 1)
+    const check = fieldSpec[field as keyof typeof fieldSpec]
+    if (slash < 0 || (isWallTime(recurrenceId) ?? isDate(recurrenceId)) === undefined || !check) {
+      report({ path: `${path}.${key}`, reason: 'not an occurrence override' })
       continue
     }
-    out[recurrenceId] = readFields(
-      fields,
-      fieldSpec,
-      `${path}.${recurrenceId}`,
-      report,
-    ) as Partial<EventFields>
+    const checked = check(value)
+    if (checked === undefined) {
+      report({ path: `${path}.${key}`, reason: `invalid value ${describe(value)}` })
+      continue
+    }
+    out[recurrenceId] ??= {}
+    ;(out[recurrenceId] as Record<string, unknown>)[field] = checked
   }
-  return out
+  return out as Record<string, Partial<EventFields>>
 }
 
 export type EventInput = Partial<EventFields> & Pick<EventFields, 'title' | 'start' | 'end'>
@@ -248,6 +256,9 @@ export function createEvent(doc: Y.Doc, id: string, input: EventInput): void {
   doc.transact(() => {
     const map = new Y.Map<unknown>()
     eventsOf(doc).set(id, map)
+    // Containers exist from the start: two replicas creating them later would race.
+    map.set('overrides', new Y.Map<unknown>())
+    map.set('exdates', new Y.Array<string>())
     writeEventFields(map, { allDay: false, timeZone: 'UTC', status: 'confirmed', ...input })
   })
 }

@@ -38,6 +38,12 @@ export { type IssueReporter, ignoreIssues, SchemaError, type SchemaIssue } from 
 export { type ExpandOptions, expandEvent, expandEvents, type Occurrence } from './recurrence.ts'
 export { ALLOCATOR_ORIGIN, allocateSeats } from './seat-allocator.ts'
 export {
+  deleteOccurrence,
+  type OccurrenceRef,
+  type OccurrenceScope,
+  updateOccurrence,
+} from './series.ts'
+export {
   accessFor,
   type DocAccess,
   initialMigration,
