@@ -95,6 +95,12 @@ export function createAuthApi(options: AuthApiOptions) {
     listCalendars: () => call<{ calendars: Calendar[] }>('GET', '/calendars'),
     createCalendar: (input: { name: string; colour?: string; timeZone?: string }) =>
       call<{ calendar: Calendar }>('POST', '/calendars', input),
+    /** Registers a new event of a calendar; its planning doc is `event:<id>`. */
+    createEventRecord: (calendarId: string) =>
+      call<{ id: string; doc: string }>(
+        'POST',
+        `/calendars/${encodeURIComponent(calendarId)}/events`,
+      ),
     invite: (
       calendarId: string,
       input: { username?: string; email?: string; role: 'editor' | 'viewer' },

@@ -1,8 +1,12 @@
 // createClient: the SDK's entry point. Holds the session, talks to the auth
 // API, and opens docs (one shared handle per doc name) that work offline
 // from the local store and sync when the network allows.
+
+import { calendarDocName, eventDocName } from '@plansync/protocol'
 import { ApiError, type AuthApi, createAuthApi, type User } from './auth-api.ts'
+import { CalendarHandle } from './calendar-handle.ts'
 import { DocHandle } from './doc-handle.ts'
+import { EventHandle } from './event-handle.ts'
 import type { LocalStore } from './storage/types.ts'
 import type { BackoffOptions } from './sync/backoff.ts'
 
@@ -21,6 +25,10 @@ export interface ClientOptions {
 export interface PlansyncClient {
   readonly api: AuthApi
   readonly session: string | null
+  /** The signed-in user (after register, login or restoreUser). */
+  readonly user: User | null
+  /** Reads the user of a restored session from the server. */
+  restoreUser(): Promise<User>
   register(input: {
     username: string
     password: string
@@ -32,6 +40,10 @@ export interface PlansyncClient {
   logout(): Promise<void>
   /** Opens a doc by name (`calendar:<id>`, `event:<id>`, ...); shared while open. */
   openDoc(docName: string): Promise<DocHandle>
+  /** A live, typed calendar (`calendar:<id>`). */
+  openCalendar(id: string): Promise<CalendarHandle>
+  /** A live, typed event planning space (`event:<id>`); needs the signed-in user. */
+  openEvent(id: string): Promise<EventHandle>
   /** Reconnects every doc now (call on `online` and when the app becomes visible). */
   retryNow(): void
   /** True while some open doc has local changes the server has not confirmed. */
@@ -41,6 +53,7 @@ export interface PlansyncClient {
 
 export function createClient(options: ClientOptions): PlansyncClient {
   let session = options.session ?? null
+  let user: User | null = null
   const api = createAuthApi({ url: options.url, fetch: options.fetch, getSession: () => session })
   const handles = new Map<string, { handle: Promise<DocHandle>; users: number }>()
   const syncUrl = `${options.url.replace(/^http/, 'ws')}/sync`
@@ -61,14 +74,23 @@ export function createClient(options: ClientOptions): PlansyncClient {
     get session() {
       return session
     },
+    get user() {
+      return user
+    },
+    async restoreUser() {
+      user = (await api.me()).user
+      return user
+    },
     async register(input) {
       const result = await api.register(input)
       session = result.token
+      user = result.user
       return result.user
     },
     async login(input) {
       const result = await api.login(input)
       session = result.token
+      user = result.user
       return result.user
     },
     async logout() {
@@ -76,6 +98,7 @@ export function createClient(options: ClientOptions): PlansyncClient {
         if (session) await api.logout()
       } finally {
         session = null
+        user = null
         await closeAll()
         await options.store.clear()
       }
@@ -104,6 +127,13 @@ export function createClient(options: ClientOptions): PlansyncClient {
       })()
       handles.set(docName, entry)
       return entry.handle
+    },
+    async openCalendar(id) {
+      return new CalendarHandle(id, await client.openDoc(calendarDocName(id)))
+    },
+    async openEvent(id) {
+      const me = user ?? (await client.restoreUser())
+      return new EventHandle(id, await client.openDoc(eventDocName(id)), me.id)
     },
     retryNow() {
       for (const { handle } of handles.values()) void handle.then((h) => h.sync.retryNow())
