@@ -109,7 +109,10 @@ export class CalendarHandle extends ObservableV2<CalendarEvents> {
     occurrence?: { recurrenceId: string; scope: OccurrenceScope },
   ): void {
     this.#writable()
-    if (!occurrence) return updateEvent(this.doc, id, patch)
+    if (!occurrence) {
+      updateEvent(this.doc, id, patch)
+      return
+    }
     const ref: OccurrenceRef = { eventId: id, recurrenceId: occurrence.recurrenceId }
     updateOccurrence(this.doc, ref, occurrence.scope, patch, newId)
   }

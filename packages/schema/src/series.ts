@@ -33,7 +33,10 @@ export function updateOccurrence(
   patch: Partial<EventFields>,
   newEventId: () => string,
 ): void {
-  if (scope === 'all') return updateEvent(doc, ref.eventId, patch)
+  if (scope === 'all') {
+    updateEvent(doc, ref.eventId, patch)
+    return
+  }
   const { map, event } = seriesOf(doc, ref.eventId)
   if (scope === 'this') {
     validateEventFields(patch, `events.${ref.eventId}.overrides.${ref.recurrenceId}`)
@@ -73,7 +76,10 @@ export function updateOccurrence(
 
 /** Deletes one occurrence (an EXDATE), it and the following ones, or the whole series. */
 export function deleteOccurrence(doc: Y.Doc, ref: OccurrenceRef, scope: OccurrenceScope): void {
-  if (scope === 'all') return deleteEvent(doc, ref.eventId)
+  if (scope === 'all') {
+    deleteEvent(doc, ref.eventId)
+    return
+  }
   const { map, event } = seriesOf(doc, ref.eventId)
   doc.transact(() => {
     if (scope === 'following') return endSeriesBefore(doc, ref, event)
@@ -102,7 +108,10 @@ function endSeriesBefore(
   ref: OccurrenceRef,
   event: NonNullable<ReturnType<typeof readEvent>>,
 ): void {
-  if (ref.recurrenceId === event.start) return deleteEvent(doc, ref.eventId)
+  if (ref.recurrenceId === event.start) {
+    deleteEvent(doc, ref.eventId)
+    return
+  }
   const until = event.allDay
     ? Temporal.PlainDate.from(ref.recurrenceId).subtract({ days: 1 }).toString().replace(/-/g, '')
     : `${Temporal.PlainDateTime.from(ref.recurrenceId)
