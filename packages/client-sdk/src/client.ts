@@ -20,6 +20,8 @@ export interface ClientOptions {
   fetch?: typeof fetch
   WebSocket?: typeof WebSocket
   backoff?: BackoffOptions
+  /** In browsers: reconnect at once when the network returns or the tab becomes visible (default true). */
+  retryOnOnline?: boolean
 }
 
 export interface PlansyncClient {
@@ -167,6 +169,27 @@ export function createClient(options: ClientOptions): PlansyncClient {
     const all = await Promise.all([...handles.values()].map((entry) => entry.handle))
     for (const entry of handles.values()) entry.users = 1
     await Promise.all(all.map((handle) => handle.close()))
+  }
+
+  // Browsers (and runtimes with the same events): skip the backoff when the
+  // network is back or the user returns to the app.
+  const target = globalThis as {
+    addEventListener?: typeof addEventListener
+    removeEventListener?: typeof removeEventListener
+    document?: Document
+  }
+  const onBack = () => {
+    if (target.document?.visibilityState !== 'hidden') client.retryNow()
+  }
+  if (options.retryOnOnline !== false && target.addEventListener) {
+    target.addEventListener('online', onBack)
+    target.document?.addEventListener('visibilitychange', onBack)
+    const closeClient = client.close
+    client.close = async () => {
+      target.removeEventListener?.('online', onBack)
+      target.document?.removeEventListener('visibilitychange', onBack)
+      await closeClient()
+    }
   }
 
   return client

@@ -4,6 +4,7 @@ export { type ClientOptions, createClient, type PlansyncClient } from './client.
 export type { DocHandle } from './doc-handle.ts'
 export { EventHandle, type EventHandleEvents } from './event-handle.ts'
 export { type Peer, Presence } from './presence.ts'
+export { createIndexedDbStore } from './storage/indexeddb-store.ts'
 export { createMemoryStore } from './storage/memory-store.ts'
 export type { LocalStore } from './storage/types.ts'
 export { type BackoffOptions, backoffDelay } from './sync/backoff.ts'
