@@ -2,7 +2,7 @@
 // API, and opens docs (one shared handle per doc name) that work offline
 // from the local store and sync when the network allows.
 
-import { calendarDocName, eventDocName } from '@plansync/protocol'
+import { calendarDocName, eventDocName, prefsDocName } from '@plansync/protocol'
 import { ApiError, type AuthApi, createAuthApi, type User } from './auth-api.ts'
 import { CalendarHandle } from './calendar-handle.ts'
 import { DocHandle } from './doc-handle.ts'
@@ -46,6 +46,8 @@ export interface PlansyncClient {
   openCalendar(id: string): Promise<CalendarHandle>
   /** A live, typed event planning space (`event:<id>`); needs the signed-in user. */
   openEvent(id: string): Promise<EventHandle>
+  /** This user's private settings (`user:<id>:prefs`): calendar colours, hidden calendars, own reminders. */
+  openPrefs(): Promise<DocHandle>
   /** Reconnects every doc now (call on `online` and when the app becomes visible). */
   retryNow(): void
   /** True while some open doc has local changes the server has not confirmed. */
@@ -136,6 +138,10 @@ export function createClient(options: ClientOptions): PlansyncClient {
     async openEvent(id) {
       const me = user ?? (await client.restoreUser())
       return new EventHandle(id, await client.openDoc(eventDocName(id)), me.id)
+    },
+    async openPrefs() {
+      const me = user ?? (await client.restoreUser())
+      return client.openDoc(prefsDocName(me.id))
     },
     retryNow() {
       for (const { handle } of handles.values()) void handle.then((h) => h.sync.retryNow())

@@ -35,6 +35,13 @@ export {
   updateTask,
 } from './event-doc.ts'
 export { type IssueReporter, ignoreIssues, SchemaError, type SchemaIssue } from './issues.ts'
+export {
+  type CalendarPrefs,
+  readCalendarPrefs,
+  readOwnReminders,
+  setCalendarPrefs,
+  setOwnReminders,
+} from './prefs-doc.ts'
 export { type ExpandOptions, expandEvent, expandEvents, type Occurrence } from './recurrence.ts'
 export { ALLOCATOR_ORIGIN, allocateSeats } from './seat-allocator.ts'
 export {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { SchemaError } from './issues.ts'
+import {
+  readCalendarPrefs,
+  readOwnReminders,
+  setCalendarPrefs,
+  setOwnReminders,
+} from './prefs-doc.ts'
+
+describe('per-user prefs doc', () => {
+  it('keeps colours, hidden calendars and own reminders, per occurrence if asked', () => {
+    const doc = new Y.Doc()
+    setCalendarPrefs(doc, 'family', { colour: '#ff0000' })
+    setCalendarPrefs(doc, 'work', { hidden: true })
+    expect(readCalendarPrefs(doc)).toEqual({
+      family: { colour: '#ff0000', hidden: false },
+      work: { colour: null, hidden: true },
+    })
+    expect(readOwnReminders(doc, 'picnic')).toBeUndefined()
+    setOwnReminders(doc, 'picnic', [60, 10])
+    setOwnReminders(doc, 'yoga', [], '2026-03-14T10:00')
+    expect(readOwnReminders(doc, 'picnic')).toEqual([60, 10])
+    expect(readOwnReminders(doc, 'yoga', '2026-03-14T10:00')).toEqual([])
+    expect(readOwnReminders(doc, 'yoga', '2026-03-21T10:00')).toBeUndefined()
+    setOwnReminders(doc, 'picnic', null)
+    expect(readOwnReminders(doc, 'picnic')).toBeUndefined()
+    expect(() => setOwnReminders(doc, 'picnic', [-1])).toThrow(SchemaError)
+    expect(() => setCalendarPrefs(doc, 'family', { colour: 'red' })).toThrow(SchemaError)
+  })
+
+  it('skips hostile values', () => {
+    const doc = new Y.Doc()
+    doc.getMap('calendars').set('x', 'not a map')
+    doc.getMap('reminders').set('e1', 'soon')
+    const issues: string[] = []
+    expect(readCalendarPrefs(doc, (i) => issues.push(i.path))).toEqual({})
+    expect(readOwnReminders(doc, 'e1', undefined, (i) => issues.push(i.path))).toBeUndefined()
+    expect(issues).toEqual(['calendars.x', 'reminders.e1'])
+  })
+})
