@@ -3,10 +3,12 @@
 // redo of this user's own changes.
 import {
   type AgendaItem,
+  accessFor,
   addAgendaItem,
   addComment,
   addTask,
   type Comment,
+  type DocAccess,
   eventParts,
   initialMigration,
   migrateDoc,
@@ -18,6 +20,7 @@ import {
   readParticipants,
   readTasks,
   removeTask,
+  SchemaError,
   type SchemaIssue,
   setCapacity,
   setRsvp,
@@ -46,6 +49,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
   #handle: DocHandle
   #userId: string
   #now: () => number
+  #access: DocAccess
 
   constructor(id: string, handle: DocHandle, userId: string, now: () => number = Date.now) {
     super()
@@ -53,7 +57,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
     this.#handle = handle
     this.#userId = userId
     this.#now = now
-    migrateDoc(handle.doc, [initialMigration])
+    this.#access = migrateDoc(handle.doc, [initialMigration])
     this.presence = new Presence(handle.awareness)
     const parts = eventParts(handle.doc)
     this.undoManager = new Y.UndoManager(
@@ -79,6 +83,11 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
     return this.#handle.sync
   }
 
+  /** `read-only` when the event was written by a newer schema than this SDK knows. */
+  get access(): DocAccess {
+    return this.#access
+  }
+
   /** The collaborative notes: bind this Y.Text to an editor (y-prosemirror, y-codemirror, ...). */
   get notes(): Y.Text {
     return eventParts(this.doc).notes
@@ -89,6 +98,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
   }
 
   addTask(task: { title: string; assignee?: string | null; due?: string | null }): string {
+    this.#writable()
     const id = newId()
     const last = this.tasks().at(-1)?.order ?? 0
     addTask(this.doc, id, {
@@ -102,15 +112,18 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
   }
 
   updateTask(id: string, patch: Partial<Omit<Task, 'id' | 'order'>>): void {
+    this.#writable()
     updateTask(this.doc, id, patch)
   }
 
   completeTask(id: string, done = true): void {
+    this.#writable()
     updateTask(this.doc, id, { done })
   }
 
   /** Moves a task between two others (fractional order: concurrent moves never collide into one slot). */
   moveTask(id: string, after: string | null): void {
+    this.#writable()
     const tasks = this.tasks().filter((task) => task.id !== id)
     const index = after === null ? -1 : tasks.findIndex((task) => task.id === after)
     const before = tasks[index]?.order ?? (tasks[0]?.order ?? 1) - 1
@@ -119,6 +132,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
   }
 
   removeTask(id: string): void {
+    this.#writable()
     removeTask(this.doc, id)
   }
 
@@ -128,6 +142,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
 
   /** This user's answer; a yes against a capacity shows `pending` until the server decides. */
   rsvp(answer: Rsvp, extra: { guests?: number; note?: string } = {}): void {
+    this.#writable()
     setRsvp(this.doc, this.#userId, { rsvp: answer, ...extra }, this.#now())
   }
 
@@ -136,6 +151,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
   }
 
   setCapacity(capacity: number | null): void {
+    this.#writable()
     setCapacity(this.doc, capacity)
   }
 
@@ -144,6 +160,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
   }
 
   comment(text: string): void {
+    this.#writable()
     addComment(this.doc, { id: newId(), author: this.#userId, text, at: this.#now() })
   }
 
@@ -152,6 +169,7 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
   }
 
   addAgendaItem(title: string, minutes: number): void {
+    this.#writable()
     addAgendaItem(this.doc, { id: newId(), title, minutes })
   }
 
@@ -170,9 +188,20 @@ export class EventHandle extends ObservableV2<EventHandleEvents> {
     super.destroy()
   }
 
+  #writable(): void {
+    if (this.#access === 'read-only') {
+      throw new SchemaError(
+        'event',
+        'written by a newer version of plansync: open read-only, update the app to edit',
+      )
+    }
+  }
+
   #report = (issue: SchemaIssue): void => this.emit('issue', [issue])
 
   #onTransaction = (transaction: Y.Transaction): void => {
-    if (transaction.changed.size > 0) this.emit('change', [transaction.local ? 'local' : 'remote'])
+    if (transaction.changed.size === 0) return
+    this.#access = accessFor(this.doc)
+    this.emit('change', [transaction.local ? 'local' : 'remote'])
   }
 }
