@@ -23,13 +23,21 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly fields: Record<string, string> | undefined
+  /** For 429: how long the server asked to wait. */
+  readonly retryAfterMs: number | undefined
 
-  constructor(status: number, code: string, message: string, fields?: Record<string, string>) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    extra: { fields?: Record<string, string>; retryAfterMs?: number } = {},
+  ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
-    this.fields = fields
+    this.fields = extra.fields
+    this.retryAfterMs = extra.retryAfterMs
   }
 
   /** True when signing in again (or being invited again) is the only way forward. */
@@ -65,11 +73,16 @@ export function createAuthApi(options: AuthApiOptions) {
         message?: string
         fields?: Record<string, string>
       }
+      const retryAfter = Number(response.headers.get('retry-after'))
       throw new ApiError(
         response.status,
         error.code ?? 'unknown',
         error.message ?? response.statusText,
-        error.fields,
+        {
+          fields: error.fields,
+          retryAfterMs:
+            Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+        },
       )
     }
     return json as T

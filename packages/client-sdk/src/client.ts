@@ -62,16 +62,28 @@ export function createClient(options: ClientOptions): PlansyncClient {
   const handles = new Map<string, { handle: Promise<DocHandle>; users: number }>()
   const syncUrl = `${options.url.replace(/^http/, 'ws')}/sync`
 
+  /** Sync tokens per doc, reused until a minute before expiry (fresh, but not one request per reconnect). */
+  const tokens = new Map<string, { token: string; expiresAt: number }>()
+  const TOKEN_MARGIN_MS = 60_000
+
   async function getToken(docName: string): Promise<string> {
+    const cached = tokens.get(docName)
+    if (cached && cached.expiresAt - TOKEN_MARGIN_MS > Date.now()) return cached.token
     try {
-      return (await api.syncToken(docName)).token
+      const fresh = await api.syncToken(docName)
+      tokens.set(docName, fresh)
+      return fresh.token
     } catch (error) {
+      tokens.delete(docName)
       // 401/403: not signed in or no access; anything else is worth a retry.
       if (error instanceof ApiError && error.authDenied)
         throw Object.assign(error, { authDenied: true })
       throw error
     }
   }
+
+  /** A refused connection drops the cached token, so the next attempt asks again. */
+  const forgetToken = (docName: string) => tokens.delete(docName)
 
   const client: PlansyncClient = {
     api,
@@ -103,6 +115,7 @@ export function createClient(options: ClientOptions): PlansyncClient {
       } finally {
         session = null
         user = null
+        tokens.clear()
         await closeAll()
         await options.store.clear()
       }
@@ -121,6 +134,7 @@ export function createClient(options: ClientOptions): PlansyncClient {
           {
             url: syncUrl,
             getToken: () => getToken(docName),
+            onAuthRefused: () => forgetToken(docName),
             WebSocket: options.WebSocket,
             backoff: options.backoff,
           },

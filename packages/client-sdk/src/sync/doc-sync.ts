@@ -25,6 +25,8 @@ export interface DocSyncOptions {
   awareness: awarenessProtocol.Awareness
   /** Called before every connect; a rejection with `authDenied: true` means needs-auth. */
   getToken: () => Promise<string>
+  /** Called when the server refuses the connection's token (4401 / 4403). */
+  onAuthRefused?: () => void
   /** A WebSocket constructor; the global one by default (browsers, Node 22+). */
   WebSocket?: typeof WebSocket
   backoff?: BackoffOptions
@@ -82,9 +84,12 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     this.#setState('offline')
   }
 
-  /** Reconnects now instead of waiting for the backoff (network back, tab visible). */
+  /**
+   * Reconnects now instead of waiting for the backoff (network back, tab
+   * visible), or after `needs-auth` once the app signed in again.
+   */
   retryNow(): void {
-    if (!this.#wanted || this.#state !== 'offline') return
+    if (!this.#wanted || (this.#state !== 'offline' && this.#state !== 'needs-auth')) return
     clearTimeout(this.#retryTimer)
     this.#attempt = 0
     void this.#open()
@@ -104,7 +109,7 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
       token = await this.#options.getToken()
     } catch (error) {
       if ((error as { authDenied?: boolean }).authDenied) this.#setState('needs-auth')
-      else this.#scheduleRetry()
+      else this.#scheduleRetry((error as { retryAfterMs?: number }).retryAfterMs)
       return
     }
     if (!this.#wanted) return
@@ -171,14 +176,17 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     const others = [...awareness.getStates().keys()].filter((id) => id !== awareness.clientID)
     awarenessProtocol.removeAwarenessStates(awareness, others, this)
     if (!this.#wanted) this.#setState('offline')
-    else if (AUTH_CODES.has(code)) this.#setState('needs-auth')
-    else this.#scheduleRetry()
+    else if (AUTH_CODES.has(code)) {
+      this.#options.onAuthRefused?.()
+      this.#setState('needs-auth')
+    } else this.#scheduleRetry()
   }
 
-  #scheduleRetry(): void {
+  /** Waits the backoff, or longer when the server said how long (429 Retry-After). */
+  #scheduleRetry(atLeastMs = 0): void {
     this.#setState('offline')
     if (!this.#wanted) return
-    const delay = backoffDelay(this.#attempt++, this.#options.backoff)
+    const delay = Math.max(atLeastMs, backoffDelay(this.#attempt++, this.#options.backoff))
     this.#retryTimer = setTimeout(() => void this.#open(), delay)
   }
 
