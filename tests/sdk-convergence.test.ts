@@ -155,7 +155,13 @@ describe('SDK convergence under random edits, offline periods and restarts', () 
         () => all().every((h) => h.status.state === 'synced' && h.status.pending === 0),
         'everyone saved',
         20_000,
-      )
+      ).catch((error: unknown) => {
+        const statuses = replicas.map(
+          (r) =>
+            `${r.name}: calendar ${JSON.stringify(r.calendar.status)}, event ${JSON.stringify(r.event.status)}`,
+        )
+        throw new Error(`${(error as Error).message}; statuses: ${statuses.join(' | ')}`)
+      })
       const snapshot = (r: Replica) =>
         JSON.stringify([r.calendar.events(), r.event.tasks(), r.event.notes.toString()])
       await waitFor(() => new Set(replicas.map(snapshot)).size === 1, 'replicas equal', 10_000)
@@ -180,9 +186,10 @@ describe('SDK convergence under random edits, offline periods and restarts', () 
       expect(Y.encodeStateVector(calendarDoc.doc)).toEqual(Y.encodeStateVector(first.calendar.doc))
       await reader.client.close()
     } catch (error) {
-      throw new Error(`convergence failed with seed ${seed} (replay with PLANSYNC_SEED=${seed})`, {
-        cause: error,
-      })
+      throw new Error(
+        `convergence failed with seed ${seed} (replay with PLANSYNC_SEED=${seed}): ${(error as Error).message}`,
+        { cause: error },
+      )
     }
   })
 })

@@ -46,6 +46,8 @@ export class ApiError extends Error {
   }
 }
 
+const REQUEST_TIMEOUT_MS = 15_000
+
 export interface AuthApiOptions {
   /** The app's base URL, e.g. `http://127.0.0.1:8080`. */
   url: string
@@ -64,6 +66,8 @@ export function createAuthApi(options: AuthApiOptions) {
         ...(session ? { authorization: `Bearer ${session}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // A request that hangs must not hold a reconnect forever.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     })
     const text = await response.text()
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {}

@@ -37,6 +37,9 @@ export type DocSyncEvents = {
   status: (status: SyncStatus) => void
 }
 
+/** A connection attempt that has not opened by then is dropped and retried. */
+const CONNECT_TIMEOUT_MS = 10_000
+
 /** Close codes after which retrying with the same credentials is pointless. */
 const AUTH_CODES = new Set<number>([CloseCode.unauthorized, CloseCode.forbidden])
 
@@ -115,11 +118,21 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     if (!this.#wanted) return
     const url = `${this.#options.url}/${encodeURIComponent(this.#options.docName)}?token=${encodeURIComponent(token)}&${ACK_QUERY_PARAM}=1`
     const Socket = this.#options.WebSocket ?? globalThis.WebSocket
+    // Another attempt may have started while this one waited for its token.
+    if (this.#socket) return
     const socket = new Socket(url)
     socket.binaryType = 'arraybuffer'
     this.#socket = socket
     this.#sentCovers = []
+    const openTimer = setTimeout(() => {
+      if (socket !== this.#socket || socket.readyState !== socket.CONNECTING) return
+      this.#socket = undefined
+      socket.close()
+      this.#scheduleRetry()
+    }, CONNECT_TIMEOUT_MS)
     socket.onopen = () => {
+      clearTimeout(openTimer)
+      if (socket !== this.#socket) return socket.close()
       this.#attempt = 0
       this.#setState('syncing')
       const encoder = encoding.createEncoder()
@@ -134,7 +147,10 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
       }
     }
     socket.onmessage = (event) => this.#onMessage(socket, new Uint8Array(event.data as ArrayBuffer))
-    socket.onclose = (event) => this.#onClose(socket, event.code)
+    socket.onclose = (event) => {
+      clearTimeout(openTimer)
+      this.#onClose(socket, event.code)
+    }
     socket.onerror = () => {}
   }
 

@@ -1,0 +1,102 @@
+// What every typed handle shares: the doc and its sync status, presence,
+// undo and redo of this user's own changes, read-only access for docs a
+// newer schema wrote, and change, issue and status events.
+import {
+  accessFor,
+  type DocAccess,
+  initialMigration,
+  migrateDoc,
+  SchemaError,
+  type SchemaIssue,
+} from '@plansync/schema'
+import { ObservableV2 } from 'lib0/observable'
+import * as Y from 'yjs'
+import type { DocHandle } from './doc-handle.ts'
+import { Presence } from './presence.ts'
+import type { DocSync } from './sync/doc-sync.ts'
+import type { SyncStatus } from './sync/status.ts'
+
+export type LiveHandleEvents = {
+  /** Something in the doc changed, here or at another client. */
+  change: (origin: 'local' | 'remote') => void
+  /** A stored value was malformed and skipped. */
+  issue: (issue: SchemaIssue) => void
+  status: (status: SyncStatus) => void
+}
+
+type UndoScope = ConstructorParameters<typeof Y.UndoManager>[0]
+
+export class LiveHandle extends ObservableV2<LiveHandleEvents> {
+  readonly id: string
+  readonly presence: Presence
+  readonly undoManager: Y.UndoManager
+  #handle: DocHandle
+  #access: DocAccess
+  #kind: string
+
+  /** `scope`: the shared types whose local changes undo and redo cover. */
+  constructor(kind: string, id: string, handle: DocHandle, scope: (doc: Y.Doc) => UndoScope) {
+    super()
+    this.#kind = kind
+    this.id = id
+    this.#handle = handle
+    this.#access = migrateDoc(handle.doc, [initialMigration])
+    this.presence = new Presence(handle.awareness)
+    // Only this user's own transactions (origin null) are undone; remote ones never.
+    this.undoManager = new Y.UndoManager(scope(handle.doc), { trackedOrigins: new Set([null]) })
+    handle.doc.on('afterTransaction', this.#onTransaction)
+    handle.on('status', (status) => this.emit('status', [status]))
+  }
+
+  get doc(): Y.Doc {
+    return this.#handle.doc
+  }
+
+  get status(): SyncStatus {
+    return this.#handle.status
+  }
+
+  /** The doc's connection: `disconnect()` works offline on purpose, `connect()` resumes. */
+  get connection(): Pick<DocSync, 'connect' | 'disconnect' | 'retryNow'> {
+    return this.#handle.sync
+  }
+
+  /** `read-only` when the doc was written by a newer schema than this SDK knows. */
+  get access(): DocAccess {
+    return this.#access
+  }
+
+  undo(): void {
+    this.undoManager.undo()
+  }
+
+  redo(): void {
+    this.undoManager.redo()
+  }
+
+  async close(): Promise<void> {
+    this.doc.off('afterTransaction', this.#onTransaction)
+    this.undoManager.destroy()
+    await this.#handle.close()
+    super.destroy()
+  }
+
+  /** Throws before a write to a doc this SDK may only read. */
+  protected assertWritable(): void {
+    if (this.#access === 'read-only') {
+      throw new SchemaError(
+        this.#kind,
+        'written by a newer version of plansync: open read-only, update the app to edit',
+      )
+    }
+  }
+
+  protected report = (issue: SchemaIssue): void => this.emit('issue', [issue])
+
+  #onTransaction = (transaction: Y.Transaction): void => {
+    if (transaction.changed.size === 0) return
+    // A remote update can carry a newer schema version: stop writing then.
+    this.#access = accessFor(this.doc)
+    this.emit('change', [transaction.local ? 'local' : 'remote'])
+  }
+}
