@@ -3,27 +3,12 @@
 // restart from their file stores, in a bounded number of steps. At the end
 // every replica and the stored doc are equal and nothing is pending. The
 // seed is printed on failure (replay with PLANSYNC_SEED).
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import {
-  type CalendarHandle,
-  createClient,
-  type EventHandle,
-  type PlansyncClient,
-} from '@plansync/client-sdk'
-import { createFileStore } from '@plansync/client-sdk/node'
+import type { CalendarHandle, EventHandle, PlansyncClient } from '@plansync/client-sdk'
 import { readEvents, readTasks } from '@plansync/schema'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createPrng, pickSeed } from './utils/markers.ts'
-import {
-  embeddedMain,
-  removeDataDir,
-  type SyncProcess,
-  startSyncProcess,
-  stopSyncProcess,
-} from './utils/sync-process.ts'
+import { useEmbeddedServer } from './utils/sdk-harness.ts'
 import { waitFor } from './utils/wait.ts'
 
 const CLIENTS = 4
@@ -37,39 +22,18 @@ interface Replica {
 }
 
 describe('SDK convergence under random edits, offline periods and restarts', () => {
-  let server: SyncProcess
-  let dir: string
+  const harness = useEmbeddedServer()
   const replicas: Replica[] = []
-  beforeAll(async () => {
-    server = await startSyncProcess({ main: embeddedMain })
-    dir = await mkdtemp(path.join(tmpdir(), 'plansync-converge-'))
-  })
-  afterAll(async () => {
-    for (const replica of replicas) await replica.client.close()
-    await stopSyncProcess(server)
-    await removeDataDir(server)
-    await rm(dir, { recursive: true, force: true })
-  })
 
   it('ends with equal replicas and storage, nothing pending', async () => {
     const seed = pickSeed()
     const random = createPrng(seed)
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T
     try {
-      const open = async (
-        name: string,
-        session?: string | null,
-        calendarId?: string,
-        eventId?: string,
-      ) => {
-        const client = createClient({
-          url: server.url,
-          store: createFileStore({ dir: path.join(dir, name) }),
-          session,
-          backoff: { initialMs: 20, maxMs: 200 },
-        })
+      const open = async (name: string, session?: string | null) => {
+        const client = harness.client(name, session)
         if (session) await client.restoreUser()
-        return { client, calendarId, eventId }
+        return { client }
       }
       const owner = await open('c0')
       await owner.client.register({ username: 'conv-0', password: 'a long password 0' })

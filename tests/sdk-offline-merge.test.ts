@@ -3,24 +3,9 @@
 // documented merge results: different fields of one event merge, the same
 // field ends with one value on both, concurrent task adds all survive, a
 // delete wins over an edit, and undo takes back only one's own change.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import {
-  type CalendarHandle,
-  createClient,
-  type EventHandle,
-  type PlansyncClient,
-} from '@plansync/client-sdk'
-import { createFileStore } from '@plansync/client-sdk/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  embeddedMain,
-  removeDataDir,
-  type SyncProcess,
-  startSyncProcess,
-  stopSyncProcess,
-} from './utils/sync-process.ts'
+import type { CalendarHandle, EventHandle } from '@plansync/client-sdk'
+import { describe, expect, it } from 'vitest'
+import { useEmbeddedServer } from './utils/sdk-harness.ts'
 import { waitFor } from './utils/wait.ts'
 
 const picnic = {
@@ -31,29 +16,8 @@ const picnic = {
 }
 
 describe('SDK offline edits merge', () => {
-  let server: SyncProcess
-  let dir: string
-  const clients: PlansyncClient[] = []
-  beforeAll(async () => {
-    server = await startSyncProcess({ main: embeddedMain })
-    dir = await mkdtemp(path.join(tmpdir(), 'plansync-merge-'))
-  })
-  afterAll(async () => {
-    for (const client of clients) await client.close()
-    await stopSyncProcess(server)
-    await removeDataDir(server)
-    await rm(dir, { recursive: true, force: true })
-  })
-  const client = (name: string, session?: string | null) => {
-    const c = createClient({
-      url: server.url,
-      store: createFileStore({ dir: path.join(dir, name) }),
-      session,
-      backoff: { initialMs: 50, maxMs: 200 },
-    })
-    clients.push(c)
-    return c
-  }
+  const harness = useEmbeddedServer()
+  const client = (name: string, session?: string | null) => harness.client(name, session)
   const saved = (...handles: Array<CalendarHandle | EventHandle>) =>
     handles.every((h) => h.status.state === 'synced' && h.status.pending === 0)
 

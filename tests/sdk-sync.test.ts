@@ -3,47 +3,14 @@
 // pending counts confirmed by the server's acks, edits made offline survive
 // an app restart (file store) and merge on reconnect, and a removed member
 // lands in needs-auth without a retry loop.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { createClient, type PlansyncClient, type SyncState } from '@plansync/client-sdk'
-import { createFileStore } from '@plansync/client-sdk/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  embeddedMain,
-  removeDataDir,
-  type SyncProcess,
-  startSyncProcess,
-  stopSyncProcess,
-} from './utils/sync-process.ts'
+import type { SyncState } from '@plansync/client-sdk'
+import { describe, expect, it } from 'vitest'
+import { useEmbeddedServer } from './utils/sdk-harness.ts'
 import { waitFor } from './utils/wait.ts'
 
 describe('client SDK sync', () => {
-  let server: SyncProcess
-  let dir: string
-  const clients: PlansyncClient[] = []
-
-  beforeAll(async () => {
-    server = await startSyncProcess({ main: embeddedMain })
-    dir = await mkdtemp(path.join(tmpdir(), 'plansync-sdk-'))
-  })
-  afterAll(async () => {
-    for (const client of clients) await client.close()
-    await stopSyncProcess(server)
-    await removeDataDir(server)
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  const newClient = (name: string, session?: string | null) => {
-    const client = createClient({
-      url: server.url,
-      store: createFileStore({ dir: path.join(dir, name) }),
-      session,
-      backoff: { initialMs: 50, maxMs: 200 },
-    })
-    clients.push(client)
-    return client
-  }
+  const harness = useEmbeddedServer()
+  const newClient = (name: string, session?: string | null) => harness.client(name, session)
 
   it('shares a doc, reports status and pending, survives an offline restart, and stops on revocation', async () => {
     const ann = newClient('ann')
