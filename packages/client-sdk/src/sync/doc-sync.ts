@@ -56,6 +56,13 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
   #lastConfirmedAt: number | null = null
   /** For each update-carrying message sent on this connection: the local seq it covers. */
   #sentCovers: number[] = []
+  /**
+   * All local updates up to this seq have gone out on this connection (or
+   * were confirmed before it). An ack covers no more than that: an update
+   * sent before the step 2 that carries older offline edits must not count
+   * them as saved.
+   */
+  #sentThrough = 0
 
   constructor(options: DocSyncOptions) {
     super()
@@ -124,6 +131,7 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     socket.binaryType = 'arraybuffer'
     this.#socket = socket
     this.#sentCovers = []
+    this.#sentThrough = this.#confirmedSeq
     const openTimer = setTimeout(() => {
       if (socket !== this.#socket || socket.readyState !== socket.CONNECTING) return
       this.#socket = undefined
@@ -163,8 +171,9 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
       encoding.writeVarUint(encoder, MessageType.sync)
       const kind = syncProtocol.readSyncMessage(decoder, encoder, this.#options.doc, this)
       // Our step 2 answers the server's step 1 and carries everything it lacks.
-      if (kind === syncProtocol.messageYjsSyncStep1)
-        this.#sendUpdateFrame(encoding.toUint8Array(encoder))
+      if (kind === syncProtocol.messageYjsSyncStep1) {
+        this.#sendUpdateFrame(encoding.toUint8Array(encoder), { allThrough: this.#localSeq })
+      }
       if (kind === syncProtocol.messageYjsSyncStep2) this.#setState('synced')
     } else if (type === MessageType.awareness) {
       awarenessProtocol.applyAwarenessUpdate(
@@ -212,7 +221,7 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)
     syncProtocol.writeUpdate(encoder, update)
-    this.#sendUpdateFrame(encoding.toUint8Array(encoder))
+    this.#sendUpdateFrame(encoding.toUint8Array(encoder), { update: this.#localSeq })
     this.#emitStatus()
   }
 
@@ -225,11 +234,20 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     this.#sendAwareness(awarenessProtocol.encodeAwarenessUpdate(this.#options.awareness, changed))
   }
 
-  #sendUpdateFrame(frame: Uint8Array<ArrayBuffer>): void {
+  /**
+   * Sends an update-carrying frame: a step 2, which carries every local
+   * update so far, or the local update numbered `update`.
+   */
+  #sendUpdateFrame(
+    frame: Uint8Array<ArrayBuffer>,
+    carries: { allThrough: number } | { update: number },
+  ): void {
     const socket = this.#socket
     if (!socket || socket.readyState !== socket.OPEN) return
     socket.send(frame)
-    this.#sentCovers.push(this.#localSeq)
+    if ('allThrough' in carries) this.#sentThrough = Math.max(this.#sentThrough, carries.allThrough)
+    else if (carries.update === this.#sentThrough + 1) this.#sentThrough = carries.update
+    this.#sentCovers.push(this.#sentThrough)
   }
 
   #sendAwareness(update: Uint8Array): void {
