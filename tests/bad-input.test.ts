@@ -226,13 +226,13 @@ async function openWitnesses(syncUrl: string, docName: string): Promise<Witnesse
  * The witnesses are still connected and still sync a later edit, and a fresh
  * client reads exactly their edits: map `m` with `keys`, written by the writer
  * only, nothing else, no missing dependencies. With `store`, the stored bytes
- * are checked too (and stand in for the fresh client with `freshClient: false`).
+ * are checked too.
  */
 async function expectUndisturbed(
   w: Witnesses,
   syncUrl: string,
   docName: string,
-  options: { keys?: string[]; store?: DocStore; freshClient?: boolean } = {},
+  options: { keys?: string[]; store?: DocStore } = {},
 ): Promise<void> {
   w.writer.doc.getMap('m').set('after', 'ok')
   await waitFor(() => w.watcher.doc.getMap('m').get('after') === 'ok', 'later edit at the watcher')
@@ -241,10 +241,7 @@ async function expectUndisturbed(
   expect(w.watcher.provider.wsconnected).toBe(true)
   expect([...w.watcher.doc.share.keys()]).toEqual(['m'])
 
-  const fresh =
-    options.freshClient === false && options.store
-      ? await storedDoc(options.store, docName)
-      : await readDoc(syncUrl, docName)
+  const fresh = await readDoc(syncUrl, docName)
   expect([...fresh.share.keys()]).toEqual(['m'])
   const content = fresh.getMap('m').toJSON()
   expect(Object.keys(content).sort()).toEqual((options.keys ?? ['after', 'before']).sort())
@@ -707,10 +704,30 @@ describe('bad input (in-process server)', () => {
       'every blob at the watcher',
       10_000,
     )
-    // A fresh client cannot read this doc here: the step 1 reply alone (the
-    // whole doc as one frame) is over maxBufferedBytes, so the next frame
-    // closes it with 1013 too. The stored doc is what it would get.
-    await expectUndisturbed(w, syncUrl, docName, { keys, store, freshClient: false })
+    // The doc is now far bigger than maxBufferedBytes: a fresh client still
+    // loads it, since its first sync reply gets an allowance.
+    await expectUndisturbed(w, syncUrl, docName, { keys, store })
+  })
+  it('gives only the first sync reply an allowance: repeated step 1 without reading is closed', async () => {
+    const { url, syncUrl } = await start({
+      maxMessageBytes: 2 * 1024 * 1024,
+      maxBufferedBytes: 64 * 1024,
+      compaction: { rows: 1_000_000, bytes: 1024 ** 3 },
+    })
+    const docName = nextDoc()
+    const w = await openWitnesses(syncUrl, docName)
+    w.writer.doc.getMap('m').set('blob', 'x'.repeat(512 * 1024))
+    await waitFor(() => w.watcher.doc.getMap('m').has('blob'), 'blob at the watcher')
+    const greedy = await connectBad(syncUrl, docName, 'user=greedy')
+    await greedy.waitForFrame((frame) => frame.type === 'sync-step1', 'server step 1')
+    socketOf(greedy).pause()
+    const emptyStateVector = Y.encodeStateVector(new Y.Doc())
+    for (let i = 0; i < 10 && (await closeCount(url, CloseCode.tryAgainLater)) === 0; i++) {
+      greedy.send(encodeSync(SyncMessageType.step1, emptyStateVector))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(await closeCount(url, CloseCode.tryAgainLater)).toBe(1)
+    await expectUndisturbed(w, syncUrl, docName, { keys: ['before', 'blob', 'after'] })
   })
 })
 

@@ -30,6 +30,9 @@ export class Connection implements DocPeer {
   #socket: WebSocket
   #options: ConnectionOptions
   #closing = false
+  /** Bytes of the first sync reply still allowed over the buffered limit. */
+  #allowance = 0
+  #caughtUp = false
 
   constructor(options: ConnectionOptions) {
     this.#options = options
@@ -60,14 +63,31 @@ export class Connection implements DocPeer {
     return this.#closing
   }
 
-  send(frame: Uint8Array): void {
+  /**
+   * Sends a frame, closing with 1013 when the client is too far behind.
+   * `catchUp` marks the first sync reply: a big doc's reply alone may be over
+   * the limit, so the limit grows by its size until the buffer drains below
+   * the limit again. Only the first reply gets this allowance: a client
+   * that keeps asking for sync step 1 without reading cannot grow memory.
+   */
+  send(frame: Uint8Array, options: { catchUp?: boolean } = {}): void {
     if (this.#closing) return
-    if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) {
+    const buffered = this.#socket.bufferedAmount
+    const limit = this.#options.maxBufferedBytes
+    if (buffered <= limit) this.#allowance = 0
+    if (options.catchUp && !this.#caughtUp) {
+      this.#allowance += frame.byteLength
+    } else if (buffered > limit + this.#allowance) {
       this.close(CloseCode.tryAgainLater, 'slow consumer')
       return
     }
     this.#socket.send(frame)
     this.#options.metrics.bytesOut.inc(frame.byteLength)
+  }
+
+  /** The first sync reply is out: later ones get no allowance. */
+  endCatchUp(): void {
+    this.#caughtUp = true
   }
 
   sendAck(count: number): void {

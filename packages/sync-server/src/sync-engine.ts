@@ -118,8 +118,9 @@ export class SyncEngine {
     const step2 = outgoing.encodeSyncStep2(missing.step2)
     // The reply may contain updates not yet durable: hold it until they are.
     doc.afterDurable(doc.applied, () => {
-      if (tail) conn.send(tail)
-      conn.send(step2)
+      if (tail) conn.send(tail, { catchUp: true })
+      conn.send(step2, { catchUp: true })
+      conn.endCatchUp()
     })
   }
 
