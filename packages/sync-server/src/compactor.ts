@@ -11,6 +11,8 @@ export interface CompactorOptions {
   bytes: number
   logger: Logger
   metrics: SyncMetrics
+  /** Called after a compaction merged rows of a doc. */
+  onCompacted?: (docName: string) => void
 }
 
 export interface TailStats {
@@ -55,6 +57,7 @@ export class Compactor {
       tail.bytes = after.bytes
       metrics.compactions.inc()
       logger.debug({ doc: docName, ...result }, 'compacted')
+      if (result.mergedRows > 0) this.#options.onCompacted?.(docName)
       return result.mergedRows > 0
     } catch (error) {
       logger.error({ err: error, doc: docName }, 'compaction failed')

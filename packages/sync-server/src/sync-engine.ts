@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { Compactor } from './compactor.ts'
 import type { Connection } from './connection.ts'
 import { DocRegistry } from './docs/doc-registry.ts'
+import { DocState } from './docs/doc-state.ts'
 import type { SharedDoc } from './docs/shared-doc.ts'
 import { SyncError } from './errors.ts'
 import { type CommitEntry, GroupCommitter } from './group-committer.ts'
@@ -48,7 +49,13 @@ export class SyncEngine {
       windowMs: options.commitWindowMs,
       onCommitted: (batch) => this.#relayCommitted(batch),
     })
-    this.#compactor = new Compactor({ store, logger, metrics, ...options.compaction })
+    this.#compactor = new Compactor({
+      store,
+      logger,
+      metrics,
+      ...options.compaction,
+      onCompacted: (docName) => void this.#refreshFromStorage(docName),
+    })
     this.registry = new DocRegistry({ store, logger, metrics, onLoaded: (doc) => this.#wire(doc) })
     this.seats = new SeatAllocation({
       logger,
@@ -157,6 +164,27 @@ export class SyncEngine {
     }
   }
 
+  /** After a compaction, a still-loaded doc trades its in-memory history for the compacted state. */
+  async #refreshFromStorage(docName: string): Promise<void> {
+    const doc = this.registry.get(docName)
+    if (!doc || doc.hasPendingWrites) return
+    const appliedAtRead = doc.applied
+    try {
+      const stored = await this.#options.store.load(docName)
+      const fresh = new DocState(stored.snapshot, stored.updates)
+      // Storage holds every durable update, so both must reach the same state.
+      if (!sameStateVector(fresh.encodeStateVector(), doc.state.encodeStateVector())) return
+      if (doc.replaceState(fresh, appliedAtRead)) {
+        this.#options.logger.debug(
+          { doc: docName, bytes: fresh.byteSize },
+          'refreshed from storage',
+        )
+      }
+    } catch (error) {
+      this.#options.logger.warn({ err: error, doc: docName }, 'refresh after compaction failed')
+    }
+  }
+
   /** A server-made update: checked like a client's, committed, then relayed to everyone. */
   #applyServerUpdate(doc: SharedDoc, update: Uint8Array): void {
     const checked = checkUpdate(update, {
@@ -241,4 +269,12 @@ export class SyncEngine {
       this.registry.unloadIfIdle(doc)
     }
   }
+}
+
+function sameStateVector(a: Uint8Array, b: Uint8Array): boolean {
+  const left = Y.decodeStateVector(a)
+  const right = Y.decodeStateVector(b)
+  if (left.size !== right.size) return false
+  for (const [client, clock] of left) if (right.get(client) !== clock) return false
+  return true
 }

@@ -38,6 +38,13 @@ export class DocState {
     return this.#stateVector.get(client) ?? 0
   }
 
+  /** Bytes held in memory (snapshot and tail). */
+  get byteSize(): number {
+    let size = this.#snapshot?.byteLength ?? 0
+    for (const part of [...this.#groups, ...this.#recent]) size += part.byteLength
+    return size
+  }
+
   /** The state vector, encoded as for a sync step 1. */
   encodeStateVector(): Uint8Array {
     return Y.encodeStateVector(this.#stateVector)

@@ -22,7 +22,7 @@ interface DurableWaiter {
 
 export class SharedDoc {
   readonly name: string
-  readonly state: DocState
+  #state: DocState
   readonly awareness: Awareness
   /** Connections, each with the awareness clientIDs it owns. */
   readonly peers = new Map<DocPeer, Set<number>>()
@@ -36,12 +36,27 @@ export class SharedDoc {
 
   constructor(name: string, state: DocState, tail: { rows: number; bytes: number }) {
     this.name = name
-    this.state = state
+    this.#state = state
     this.tail = tail
     // Awareness wants a Y.Doc only for its own clientID; an empty one does.
     this.awareness = new Awareness(new Y.Doc())
     // The server speaks for nobody: it has no awareness state of its own.
     this.awareness.setLocalState(null)
+  }
+
+  get state(): DocState {
+    return this.#state
+  }
+
+  /**
+   * Swaps in state read back from storage after a compaction, so a doc that
+   * stays loaded does not keep its whole history in memory. Only valid when
+   * nothing was accepted since the read began and everything is durable.
+   */
+  replaceState(state: DocState, appliedAtRead: number): boolean {
+    if (this.hasPendingWrites || this.#applied !== appliedAtRead) return false
+    this.#state = state
+    return true
   }
 
   get applied(): number {
