@@ -84,9 +84,12 @@ async function main(): Promise<void> {
 
 async function chooseVerifier(config: SyncServerConfig, logger: Logger): Promise<TokenVerifier> {
   if (config.tokenKeys) {
+    // Loaded once up front: a bad key source fails the start, not every connection.
     const jwks = await loadTokenKeys(config.tokenKeys, logger)
     logger.info({ keys: jwks.keys.length }, 'verifying signed sync tokens')
-    return createSyncTokenVerifier({ jwks })
+    return config.tokenKeys.kind === 'url'
+      ? createSyncTokenVerifier({ jwksUrl: config.tokenKeys.url })
+      : createSyncTokenVerifier({ jwks })
   }
   if (config.insecureDevAuth) {
     logger.warn('SYNC_INSECURE_DEV_AUTH is on: any client may open any doc. Development only.')

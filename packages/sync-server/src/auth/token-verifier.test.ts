@@ -1,5 +1,7 @@
 // The sync-token verifier refuses every token the auth API did not sign for
 // this doc, with `unauthorized` (4401 / 401) or `forbidden` (4403 / 403).
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createTokenMinter } from '../../../../tests/utils/token-keys.ts'
 import { SyncError } from '../errors.ts'
@@ -100,5 +102,42 @@ describe('sync token verifier', () => {
       { claims: { role: 'superuser' } },
     )
     expect(await refusal(badRole)).toBe('unauthorized')
+  })
+})
+
+describe('sync token verifier with the auth API key set URL', () => {
+  it('picks up a rotated key without a restart, and still refuses unknown keys', async () => {
+    const next = await createTokenMinter('next-key')
+    const stranger = await createTokenMinter('stranger-key')
+    let published = { keys: [...minter.jwks.keys] }
+    let fetches = 0
+    const server = createServer((_request, response) => {
+      fetches += 1
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.end(JSON.stringify(published))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    try {
+      const remote = createSyncTokenVerifier({
+        jwksUrl: `http://127.0.0.1:${port}/auth/.well-known/jwks.json`,
+        refetchCooldownMs: 0,
+      })
+      const check = (token: string) =>
+        remote.verify({ docName: doc, token, params: new URLSearchParams() })
+      await expect(
+        check(await minter.mint({ userId: 'ann', doc, role: 'editor' })),
+      ).resolves.toMatchObject({ userId: 'ann' })
+      published = { keys: [...minter.jwks.keys, ...next.jwks.keys] }
+      await expect(
+        check(await next.mint({ userId: 'bob', doc, role: 'viewer' })),
+      ).resolves.toMatchObject({ userId: 'bob' })
+      await expect(
+        check(await stranger.mint({ userId: 'eve', doc, role: 'owner' })),
+      ).rejects.toMatchObject({ code: 'unauthorized' })
+      expect(fetches).toBeGreaterThanOrEqual(2)
+    } finally {
+      server.close()
+    }
   })
 })

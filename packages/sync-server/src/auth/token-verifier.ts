@@ -8,7 +8,7 @@ import {
   SYNC_TOKEN_AUDIENCE,
   SYNC_TOKEN_ISSUER,
 } from '@plansync/protocol'
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import { SyncError } from '../errors.ts'
 import type { TokenVerifier } from './verifier.ts'
 
@@ -16,9 +16,24 @@ import type { TokenVerifier } from './verifier.ts'
 const MAX_TOKEN_LENGTH = 4096
 const CLOCK_TOLERANCE_SECONDS = 5
 
-export function createSyncTokenVerifier(options: { jwks: JSONWebKeySet }): TokenVerifier {
-  if (options.jwks.keys.length === 0) throw new Error('the sync-token key set has no keys')
-  const keys = createLocalJWKSet(options.jwks)
+/**
+ * `jwks`: a fixed key set (a file, the embedded process). `jwksUrl`: the auth
+ * API's key set, cached and fetched again (at most every 30 s) when a token
+ * names a key id it does not know, so keys rotate without a restart.
+ */
+export function createSyncTokenVerifier(
+  options: { jwks: JSONWebKeySet } | { jwksUrl: string; refetchCooldownMs?: number },
+): TokenVerifier {
+  let keys: ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>
+  if ('jwks' in options) {
+    if (options.jwks.keys.length === 0) throw new Error('the sync-token key set has no keys')
+    keys = createLocalJWKSet(options.jwks)
+  } else {
+    keys = createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: options.refetchCooldownMs ?? 30_000,
+      cacheMaxAge: 10 * 60_000,
+    })
+  }
   return {
     async verify({ docName, token }) {
       if (!token) throw new SyncError('unauthorized', 'a sync token is required')
