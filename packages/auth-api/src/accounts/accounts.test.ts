@@ -212,6 +212,16 @@ describeEachStore('accounts', (auth) => {
     const bare = await api.call('POST', '/logout', { headers: { cookie } })
     expect(bare.status).toBe(403)
     expect((await api.call('GET', '/me', { headers: { cookie } })).status).toBe(200)
+    const otherHost = await api.call('POST', '/logout', {
+      headers: { cookie, origin: 'http://localhost:9999', host: 'localhost:1234' },
+    })
+    expect(otherHost.status).toBe(403)
+    // The page's own host, however it was reached, is same-origin.
+    const sameHost = await api.call('POST', '/password', {
+      headers: { cookie, origin: 'http://localhost:1234', host: 'localhost:1234' },
+      body: { currentPassword: 'wrong', newPassword: 'whatever long enough' },
+    })
+    expect(sameHost.status).toBe(401)
     expect((await api.call('POST', '/logout', { headers: { cookie, origin } })).status).toBe(204)
     expect((await api.call('GET', '/me', { headers: { cookie } })).status).toBe(401)
   })

@@ -1,7 +1,8 @@
 // Reads the caller's session from the cookie (web app) or an
 // `Authorization: Bearer` header (SDK, mobile), and guards cookie sessions
-// against CSRF: an unsafe method must come from an allowed Origin, or, when a
-// browser sends no Origin, with `Sec-Fetch-Site: same-origin`. Bearer tokens
+// against CSRF: an unsafe method must come from an allowed Origin or from
+// the host the request was sent to, or, when a browser sends no Origin, with
+// `Sec-Fetch-Site: same-origin`. Bearer tokens
 // are never sent by a browser on its own, so they need no such check.
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
@@ -34,11 +35,17 @@ export function sessionAuth(
 function checkSameOrigin(c: Context, allowedOrigins: readonly string[]): void {
   const origin = c.req.header('origin')
   if (origin !== undefined) {
-    if (allowedOrigins.includes(origin)) return
+    if (allowedOrigins.includes(origin) || sameHost(origin, c.req.header('host'))) return
     throw new AuthError('csrf_rejected', `requests from origin ${origin} are not allowed`)
   }
   if (c.req.header('sec-fetch-site') === 'same-origin') return
   throw new AuthError('csrf_rejected', 'a cookie-authenticated request needs an Origin header')
+}
+
+/** A page served by this very host (whatever name or port it was reached by) is same-origin. */
+function sameHost(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false
+  return URL.parse(origin)?.host === host
 }
 
 /** The caller's session, or a 401. */
