@@ -3,7 +3,8 @@
 import path from 'node:path'
 import { z } from 'zod'
 
-const defaults = {
+/** Every default in one table; createSyncServer uses the same values. */
+export const defaults = {
   HOST: '127.0.0.1',
   PORT: 8080,
   DATA_DIR: './data',

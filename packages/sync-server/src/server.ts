@@ -12,6 +12,7 @@ import { AccessLedger } from './auth/access-ledger.ts'
 import { startAccessRecheck } from './auth/access-recheck.ts'
 import { applyAccessChange } from './auth/apply-access.ts'
 import type { TokenVerifier } from './auth/verifier.ts'
+import { defaults as configDefaults } from './config.ts'
 import { Connection } from './connection.ts'
 import type { SharedDoc } from './docs/shared-doc.ts'
 import { SyncError, toSyncError } from './errors.ts'
@@ -56,16 +57,17 @@ export interface SyncServer {
   close(options?: { timeoutMs?: number }): Promise<void>
 }
 
+/** The same defaults as the environment's (config.ts), for library users. */
 const defaults = {
-  syncPath: '/sync',
-  maxMessageBytes: 2 * 1024 * 1024,
-  maxAwarenessBytes: 64 * 1024,
-  maxBufferedBytes: 8 * 1024 * 1024,
-  maxPendingBytes: 64 * 1024 * 1024,
-  maxNestingDepth: 32,
-  commitWindowMs: 0,
-  compaction: { rows: 200, bytes: 256 * 1024 },
-  accessRecheckMs: 60_000,
+  syncPath: configDefaults.SYNC_PATH,
+  maxMessageBytes: configDefaults.SYNC_MAX_MESSAGE_BYTES,
+  maxAwarenessBytes: configDefaults.SYNC_MAX_AWARENESS_BYTES,
+  maxBufferedBytes: configDefaults.SYNC_MAX_BUFFERED_BYTES,
+  maxPendingBytes: configDefaults.SYNC_MAX_PENDING_BYTES,
+  maxNestingDepth: configDefaults.SYNC_MAX_NESTING_DEPTH,
+  commitWindowMs: configDefaults.SYNC_COMMIT_WINDOW_MS,
+  compaction: { rows: configDefaults.SYNC_COMPACT_ROWS, bytes: configDefaults.SYNC_COMPACT_BYTES },
+  accessRecheckMs: configDefaults.SYNC_ACCESS_RECHECK_MS,
 }
 
 const HEARTBEAT_MS = 30_000
