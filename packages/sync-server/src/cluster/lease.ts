@@ -1,0 +1,88 @@
+// Leases in Redis for work that must run once per doc (compaction, the seat
+// allocator). A lease is a key holding the owner and a fencing token from a
+// per-key counter that only grows; only the owner can renew or release it
+// (checked atomically in Lua). An instance that cannot renew in time must
+// stop the work, and storage can refuse writes with a fencing token lower
+// than the highest it has seen, so a paused instance that wakes up after
+// losing its lease cannot overwrite the new owner's work.
+import type { Redis } from 'ioredis'
+
+export interface Lease {
+  name: string
+  /** Grows with every new acquisition of this name, across all instances. */
+  fencingToken: number
+  /** Local deadline (ms) before which the lease is surely still ours. */
+  validUntil: number
+}
+
+const ACQUIRE = `
+if redis.call('exists', KEYS[1]) == 1 then return nil end
+local token = redis.call('incr', KEYS[2])
+redis.call('set', KEYS[1], ARGV[1] .. ':' .. token, 'px', ARGV[2])
+return token`
+
+const RENEW = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0`
+
+const RELEASE = `
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0`
+
+export interface Leases {
+  /** Takes the lease if nobody holds it; null when another instance does. */
+  acquire(name: string): Promise<Lease | null>
+  /** Extends a lease we hold; false when it was lost (expired and maybe taken). */
+  renew(lease: Lease): Promise<boolean>
+  release(lease: Lease): Promise<void>
+}
+
+export function createRedisLeases(options: {
+  redis: Redis
+  instanceId: string
+  ttlMs: number
+  prefix?: string
+  now?: () => number
+}): Leases {
+  const { redis, instanceId, ttlMs } = options
+  const prefix = options.prefix ?? 'plansync:lease:'
+  const now = options.now ?? Date.now
+  // Local validity ends before the Redis expiry, leaving room for clock drift and latency.
+  const margin = Math.max(50, Math.floor(ttlMs / 5))
+  const keyOf = (name: string) => `${prefix}${name}`
+  const holderOf = (lease: Lease) => `${instanceId}:${lease.fencingToken}`
+  return {
+    async acquire(name) {
+      const started = now()
+      const token = (await redis.eval(
+        ACQUIRE,
+        2,
+        keyOf(name),
+        `${keyOf(name)}:fence`,
+        instanceId,
+        ttlMs,
+      )) as number | null
+      if (token === null) return null
+      return { name, fencingToken: Number(token), validUntil: started + ttlMs - margin }
+    },
+    async renew(lease) {
+      const started = now()
+      const renewed = (await redis.eval(
+        RENEW,
+        1,
+        keyOf(lease.name),
+        holderOf(lease),
+        ttlMs,
+      )) as number
+      if (renewed !== 1) return false
+      lease.validUntil = started + ttlMs - margin
+      return true
+    },
+    async release(lease) {
+      await redis.eval(RELEASE, 1, keyOf(lease.name), holderOf(lease))
+      lease.validUntil = 0
+    },
+  }
+}
