@@ -19,6 +19,7 @@ import {
   updateEvent,
   updateOccurrence,
 } from '@plansync/schema'
+import type * as Y from 'yjs'
 import type { DocHandle } from './doc-handle.ts'
 import { LiveHandle } from './live-handle.ts'
 
@@ -27,6 +28,23 @@ const newId = () => globalThis.crypto.randomUUID()
 export class CalendarHandle extends LiveHandle {
   constructor(id: string, handle: DocHandle) {
     super('calendar', id, handle, (doc) => [doc.getMap('meta'), doc.getMap('events')])
+  }
+
+  /** The ids of the events a transaction touched (and `meta` for calendar settings). */
+  protected override describeChange(transaction: Y.Transaction): string[] {
+    const events = this.doc.getMap('events')
+    const touched = new Set<string>()
+    for (const [type, keys] of transaction.changed) {
+      if ((type as unknown) === events) for (const key of keys) if (key !== null) touched.add(key)
+      // A change inside an event map (or its overrides, exdates): find the event's id.
+      let item = type._item
+      while (item) {
+        if ((item.parent as unknown) === events && item.parentSub) touched.add(item.parentSub)
+        item = (item.parent as Y.AbstractType<unknown>)._item
+      }
+      if ((type as unknown) === this.doc.getMap('meta')) touched.add('meta')
+    }
+    return [...touched].sort()
   }
 
   meta(): CalendarMeta {

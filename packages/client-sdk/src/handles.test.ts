@@ -41,6 +41,38 @@ describe('handles over newer docs', () => {
     await event.close()
   })
 
+  it('says what changed: event ids in a calendar, parts of an event', async () => {
+    const calendarDoc = offlineHandle('calendar:what')
+    await calendarDoc.open()
+    const calendar = new CalendarHandle('what', calendarDoc)
+    const seen: string[][] = []
+    calendar.on('change', (origin, what) => seen.push([origin, ...what]))
+    const id = calendar.createEvent({
+      title: 'a',
+      start: '2026-01-01T10:00',
+      end: '2026-01-01T11:00',
+    })
+    calendar.updateEvent(id, { title: 'b' })
+    calendar.doc.getMap('meta').set('name', 'Home')
+    expect(seen).toEqual([
+      ['local', id],
+      ['local', id],
+      ['local', 'meta'],
+    ])
+
+    const eventDoc = offlineHandle('event:what')
+    await eventDoc.open()
+    const event = new EventHandle('what', eventDoc, 'ann')
+    const parts: string[][] = []
+    event.on('change', (_origin, what) => parts.push(what))
+    event.addTask({ title: 'Tent' })
+    event.notes.insert(0, 'hi')
+    event.rsvp('yes')
+    expect(parts).toEqual([['tasks'], ['notes'], ['participants']])
+    await calendar.close()
+    await event.close()
+  })
+
   it('opens a current doc read-write and records the schema version', async () => {
     const handle = offlineHandle('calendar:cur')
     await handle.open()

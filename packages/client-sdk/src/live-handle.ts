@@ -17,8 +17,12 @@ import type { DocSync } from './sync/doc-sync.ts'
 import type { SyncStatus } from './sync/status.ts'
 
 export type LiveHandleEvents = {
-  /** Something in the doc changed, here or at another client. */
-  change: (origin: 'local' | 'remote') => void
+  /**
+   * Something in the doc changed, here or at another client. `what` names
+   * the parts: event ids for a calendar; `notes`, `tasks`, `participants`,
+   * `seats`, `allocation`, `agenda`, `comments` or `meta` for an event.
+   */
+  change: (origin: 'local' | 'remote', what: string[]) => void
   /** A stored value was malformed and skipped. */
   issue: (issue: SchemaIssue) => void
   status: (status: SyncStatus) => void
@@ -93,10 +97,23 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
 
   protected report = (issue: SchemaIssue): void => this.emit('issue', [issue])
 
+  /** The names of the top-level parts a transaction touched (subclasses refine this). */
+  protected describeChange(transaction: Y.Transaction): string[] {
+    const parts = new Set<string>()
+    for (const type of transaction.changedParentTypes.keys()) {
+      let top: unknown = type
+      while (top instanceof Y.AbstractType && top._item?.parent instanceof Y.AbstractType) {
+        top = top._item.parent
+      }
+      for (const [name, shared] of this.doc.share) if ((shared as unknown) === top) parts.add(name)
+    }
+    return [...parts].sort()
+  }
+
   #onTransaction = (transaction: Y.Transaction): void => {
     if (transaction.changed.size === 0) return
     // A remote update can carry a newer schema version: stop writing then.
     this.#access = accessFor(this.doc)
-    this.emit('change', [transaction.local ? 'local' : 'remote'])
+    this.emit('change', [transaction.local ? 'local' : 'remote', this.describeChange(transaction)])
   }
 }
