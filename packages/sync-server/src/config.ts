@@ -59,6 +59,14 @@ const schema = z
     SYNC_COMPACT_ROWS: int(2, 10_000_000).default(defaults.SYNC_COMPACT_ROWS),
     SYNC_COMPACT_BYTES: int(1024, 1024 ** 3).default(defaults.SYNC_COMPACT_BYTES),
     SYNC_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(defaults.SYNC_SHUTDOWN_TIMEOUT_MS),
+    SYNC_TOKEN_PUBLIC_KEY: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((value) => !value.includes('PRIVATE KEY') && !/"[dk]"\s*:/.test(value), {
+        message: 'holds a private key: give the sync server only the public key',
+      })
+      .optional(),
     SYNC_TOKEN_PUBLIC_KEYS_FILE: z.string().min(1).optional(),
     SYNC_TOKEN_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
     SYNC_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -70,10 +78,17 @@ const schema = z
     path: ['DATABASE_URL'],
     message: 'is required when STORAGE=postgres',
   })
-  .refine((env) => !(env.SYNC_TOKEN_PUBLIC_KEYS_FILE && env.SYNC_TOKEN_JWKS_URL), {
-    path: ['SYNC_TOKEN_JWKS_URL'],
-    message: 'set either SYNC_TOKEN_JWKS_URL or SYNC_TOKEN_PUBLIC_KEYS_FILE, not both',
-  })
+  .refine(
+    (env) =>
+      [env.SYNC_TOKEN_PUBLIC_KEY, env.SYNC_TOKEN_PUBLIC_KEYS_FILE, env.SYNC_TOKEN_JWKS_URL].filter(
+        (value) => value !== undefined,
+      ).length <= 1,
+    {
+      path: ['SYNC_TOKEN_PUBLIC_KEY'],
+      message:
+        'set only one of SYNC_TOKEN_PUBLIC_KEY, SYNC_TOKEN_PUBLIC_KEYS_FILE and SYNC_TOKEN_JWKS_URL',
+    },
+  )
   .refine((env) => (env.SYNC_AUTH_URL === undefined) === (env.SYNC_INTERNAL_SECRET === undefined), {
     path: ['SYNC_INTERNAL_SECRET'],
     message: 'SYNC_AUTH_URL and SYNC_INTERNAL_SECRET go together (the access recheck needs both)',
@@ -98,7 +113,11 @@ export interface SyncServerConfig {
   compaction: { rows: number; bytes: number }
   shutdownTimeoutMs: number
   /** Where the sync-token public keys come from; none = dev verifier or deny-all. */
-  tokenKeys: { kind: 'file'; path: string } | { kind: 'url'; url: string } | undefined
+  tokenKeys:
+    | { kind: 'inline'; value: string }
+    | { kind: 'file'; path: string }
+    | { kind: 'url'; url: string }
+    | undefined
   /** The auth API's access-check endpoint, for the periodic recheck. */
   accessCheck: { authUrl: string; secret: string; intervalMs: number } | undefined
   redisUrl: string | undefined
@@ -120,11 +139,13 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Sy
     e.STORAGE === 'postgres' && e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'plansync.sqlite') }
-  const tokenKeys: SyncServerConfig['tokenKeys'] = e.SYNC_TOKEN_PUBLIC_KEYS_FILE
-    ? { kind: 'file', path: path.resolve(e.SYNC_TOKEN_PUBLIC_KEYS_FILE) }
-    : e.SYNC_TOKEN_JWKS_URL
-      ? { kind: 'url', url: e.SYNC_TOKEN_JWKS_URL }
-      : undefined
+  const tokenKeys: SyncServerConfig['tokenKeys'] = e.SYNC_TOKEN_PUBLIC_KEY
+    ? { kind: 'inline', value: e.SYNC_TOKEN_PUBLIC_KEY }
+    : e.SYNC_TOKEN_PUBLIC_KEYS_FILE
+      ? { kind: 'file', path: path.resolve(e.SYNC_TOKEN_PUBLIC_KEYS_FILE) }
+      : e.SYNC_TOKEN_JWKS_URL
+        ? { kind: 'url', url: e.SYNC_TOKEN_JWKS_URL }
+        : undefined
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,

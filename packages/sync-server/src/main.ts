@@ -85,18 +85,16 @@ async function main(): Promise<void> {
 async function chooseVerifier(config: SyncServerConfig, logger: Logger): Promise<TokenVerifier> {
   if (config.tokenKeys) {
     // Loaded once up front: a bad key source fails the start, not every connection.
-    const jwks = await loadTokenKeys(config.tokenKeys, logger)
-    logger.info({ keys: jwks.keys.length }, 'verifying signed sync tokens')
-    return config.tokenKeys.kind === 'url'
-      ? createSyncTokenVerifier({ jwksUrl: config.tokenKeys.url })
-      : createSyncTokenVerifier({ jwks })
+    const { options, keys } = await loadTokenKeys(config.tokenKeys, logger)
+    logger.info({ keys, source: config.tokenKeys.kind }, 'verifying signed sync tokens')
+    return createSyncTokenVerifier(options)
   }
   if (config.insecureDevAuth) {
     logger.warn('SYNC_INSECURE_DEV_AUTH is on: any client may open any doc. Development only.')
     return createInsecureDevVerifier()
   }
   logger.warn(
-    'no sync-token keys are configured: every connection will be refused (set SYNC_TOKEN_JWKS_URL or SYNC_TOKEN_PUBLIC_KEYS_FILE, or SYNC_INSECURE_DEV_AUTH=true for development)',
+    'no sync-token keys are configured: every connection will be refused (set SYNC_TOKEN_PUBLIC_KEY, SYNC_TOKEN_PUBLIC_KEYS_FILE or SYNC_TOKEN_JWKS_URL, or SYNC_INSECURE_DEV_AUTH=true for development)',
   )
   return createDenyAllVerifier()
 }

@@ -3,15 +3,13 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ACCESS_CHANGES_CHANNEL, CloseCode, decodeAccessChange } from '@plansync/protocol'
+import { CloseCode } from '@plansync/protocol'
 import type { PubSub } from '@plansync/pubsub'
 import pino, { type Logger } from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
 import type { AccessChecker } from './auth/access-checker.ts'
-import { AccessLedger } from './auth/access-ledger.ts'
-import { startAccessRecheck } from './auth/access-recheck.ts'
-import { applyAccessChange } from './auth/apply-access.ts'
-import type { TokenVerifier } from './auth/verifier.ts'
+import { createAccessControl } from './auth/access-control.ts'
+import type { Principal, TokenVerifier } from './auth/verifier.ts'
 import { defaults as configDefaults } from './config.ts'
 import { Connection } from './connection.ts'
 import type { SharedDoc } from './docs/shared-doc.ts'
@@ -94,34 +92,32 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }),
   )
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes })
-  const ledger = new AccessLedger()
-  const verifier: TokenVerifier = {
-    async verify(request) {
-      return ledger.admit(await o.verifier.verify(request), request.docName)
-    },
-  }
-  const subscribed = o.pubsub?.subscribe(ACCESS_CHANGES_CHANNEL, (message) => {
-    const change = decodeAccessChange(message)
-    if (!change) return logger.warn({ message: message.slice(0, 200) }, 'malformed access change')
-    ledger.record(change)
-    const affected = applyAccessChange(change, sync.registry.docs())
-    metrics.accessChanges.inc({ kind: change.kind })
-    logger.info({ change, affected }, 'access change applied')
+  const access = createAccessControl({
+    verifier: o.verifier,
+    pubsub: o.pubsub,
+    accessChecker: o.accessChecker,
+    accessRecheckMs: o.accessRecheckMs,
+    docs: () => sync.registry.docs(),
+    logger: logger.child({ module: 'access' }),
+    metrics,
   })
-  // listen() awaits this; the catch only keeps an early failure from being unhandled meanwhile.
-  subscribed?.catch(() => {})
-  const recheck =
-    o.accessChecker &&
-    startAccessRecheck({
-      checker: o.accessChecker,
-      intervalMs: o.accessRecheckMs,
-      docs: () => sync.registry.docs(),
-      logger,
-      metrics,
-    })
   const alive = new WeakSet<WebSocket>()
 
-  function accept(socket: WebSocket, { doc, principal, acks }: AcceptedUpgrade): void {
+  function accept(socket: WebSocket, upgrade: AcceptedUpgrade): void {
+    const { doc, acks } = upgrade
+    let principal: Principal
+    try {
+      // Again: an access change may have arrived while the doc was loading,
+      // after the verifier admitted the token but before this connection was
+      // live for applyAccessChange to see.
+      principal = access.admit(upgrade.principal, doc.name)
+    } catch (error) {
+      const refusal = toSyncError(error)
+      logger.info({ code: refusal.code, doc: doc.name }, 'access changed during the upgrade')
+      metrics.closes.inc({ code: String(refusal.closeCode) })
+      socket.close(refusal.closeCode, refusal.message)
+      return
+    }
     const id = randomUUID()
     const connLogger = logger.child({ conn: id, doc: doc.name, user: principal.userId })
     // Options first: spread last, `o.logger` (the root logger) replaced
@@ -166,7 +162,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       {
         syncPath: o.syncPath,
         allowedOrigins: o.allowedOrigins ?? [],
-        verifier,
+        verifier: access.verifier,
         wss,
         acquire: (name) => sync.registry.acquire(name),
         release: (doc) => sync.registry.release(doc),
@@ -202,10 +198,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     http,
     engine: sync,
     metrics,
-    recheckAccess: () => recheck?.runOnce() ?? Promise.resolve(),
+    recheckAccess: () => access.recheck(),
     async listen(port, host) {
       // Access changes must be heard before the first connection is accepted.
-      await subscribed
+      await access.ready()
       return new Promise((resolve, reject) => {
         http.once('error', reject)
         http.listen(port, host, () => {
@@ -220,8 +216,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       if (closing) return
       closing = true
       clearInterval(heartbeat)
-      recheck?.stop()
-      await (await subscribed)?.().catch(() => {})
+      await access.close()
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()))
       for (const socket of wss.clients) socket.close(CloseCode.goingAway, 'server shutting down')
       const deadline = performance.now() + timeoutMs

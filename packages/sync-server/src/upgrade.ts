@@ -5,7 +5,7 @@
 // "re-authenticate" from "retry later"; a foreign Origin never gets a socket.
 import { type IncomingMessage, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { ACK_QUERY_PARAM, docNameFromPath } from '@plansync/protocol'
+import { ACK_QUERY_PARAM, docNameFromPath, SYNC_TOKEN_QUERY_PARAM } from '@plansync/protocol'
 import type { WebSocket, WebSocketServer } from 'ws'
 import { checkOrigin } from './auth/origin.ts'
 import type { Principal, TokenVerifier } from './auth/verifier.ts'
@@ -59,7 +59,7 @@ export async function handleUpgrade(
     if (!ref) throw new SyncError('invalid_doc_name', 'invalid doc name')
     const principal = await ctx.verifier.verify({
       docName: ref.name,
-      token: url.searchParams.get('token') ?? undefined,
+      token: url.searchParams.get(SYNC_TOKEN_QUERY_PARAM) ?? undefined,
       params: url.searchParams,
     })
     doc = await ctx.acquire(ref.name)

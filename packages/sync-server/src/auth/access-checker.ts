@@ -22,7 +22,8 @@ export function createHttpAccessChecker(options: {
   timeoutMs?: number
 }): AccessChecker {
   const send = options.fetch ?? ((request: Request) => fetch(request))
-  const url = new URL(ACCESS_CHECK_PATH, options.authUrl).toString()
+  // Appended, not resolved: an auth API behind a path prefix keeps it.
+  const url = `${options.authUrl.replace(/\/+$/, '')}${ACCESS_CHECK_PATH}`
   return {
     async check(pairs) {
       const roles: Array<Role | null> = []

@@ -3,6 +3,9 @@
 // lost access-change message cannot leave access open longer than one
 // interval. When the auth API cannot answer, connections stay as they are
 // (an auth outage must not cut off every user) and the failure is counted.
+// A changed answer is also recorded like an access change (`record`), so
+// the tokens issued before the recheck cannot be replayed.
+import type { AccessChange } from '@plansync/protocol'
 import type { Logger } from 'pino'
 import type { Connection } from '../connection.ts'
 import type { SharedDoc } from '../docs/shared-doc.ts'
@@ -16,6 +19,8 @@ export function startAccessRecheck(options: {
   docs: () => Iterable<SharedDoc>
   logger: Logger
   metrics: SyncMetrics
+  /** Called with what a changed answer means for older tokens (the replay ledger). */
+  record?: (change: AccessChange) => void
 }): { runOnce(): Promise<void>; stop(): void } {
   let running: Promise<void> | undefined
 
@@ -34,10 +39,21 @@ export function startAccessRecheck(options: {
     }
     if (byPair.size === 0) return
     const pairs = [...byPair.values()]
+    // The auth API answers as of some time after this: tokens issued before it are stale.
+    const askedAt = Date.now()
     try {
       const roles = await options.checker.check(pairs.map(({ userId, doc }) => ({ userId, doc })))
       pairs.forEach((pair, i) => {
         const role = roles[i] ?? null
+        if (pair.conns.some((conn) => conn.principal.role !== role)) {
+          options.record?.({
+            kind: 'member',
+            userId: pair.userId,
+            docs: [pair.doc],
+            role,
+            at: askedAt,
+          })
+        }
         for (const conn of pair.conns) {
           if (conn.principal.role === role) continue
           options.metrics.accessChanges.inc({ kind: 'recheck' })
