@@ -61,6 +61,26 @@ describe('loadConfig', () => {
     })
   })
 
+  it('parses the sync-token key and the access recheck', () => {
+    const secret = 's'.repeat(32)
+    const jwk = '{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}'
+    expect(
+      loadConfig({
+        SYNC_TOKEN_PUBLIC_KEY: ` ${jwk}\n`,
+        SYNC_AUTH_URL: 'http://auth:8081/prefix',
+        SYNC_INTERNAL_SECRET: secret,
+        SYNC_ACCESS_RECHECK_MS: '5000',
+      }),
+    ).toMatchObject({
+      tokenKeys: { kind: 'inline', value: jwk },
+      accessCheck: { authUrl: 'http://auth:8081/prefix', secret, intervalMs: 5000 },
+    })
+    expect(loadConfig({ SYNC_TOKEN_PUBLIC_KEYS_FILE: 'keys.json' }).tokenKeys).toEqual({
+      kind: 'file',
+      path: path.resolve('keys.json'),
+    })
+  })
+
   it('returns a frozen object, nested parts included', () => {
     const config = loadConfig({})
     for (const part of [
@@ -89,6 +109,25 @@ describe('loadConfig', () => {
     { env: { SYNC_MAX_MESSAGE_BYTES: '0' }, names: 'SYNC_MAX_MESSAGE_BYTES' },
     { env: { LOG_LEVEL: 'loud' }, names: 'LOG_LEVEL' },
     { env: { SYNC_INSECURE_DEV_AUTH: 'yes' }, names: 'SYNC_INSECURE_DEV_AUTH' },
+    { env: { SYNC_ACCESS_RECHECK_MS: '10' }, names: 'SYNC_ACCESS_RECHECK_MS' },
+    { env: { SYNC_ACCESS_RECHECK_MS: 'soon' }, names: 'SYNC_ACCESS_RECHECK_MS' },
+    {
+      env: { SYNC_TOKEN_PUBLIC_KEY: '-----BEGIN PRIVATE KEY-----\nAA\n-----END PRIVATE KEY-----' },
+      names: 'SYNC_TOKEN_PUBLIC_KEY',
+    },
+    {
+      env: { SYNC_TOKEN_PUBLIC_KEY: '{"kty":"OKP","crv":"Ed25519","x":"AA","d":"AA"}' },
+      names: 'SYNC_TOKEN_PUBLIC_KEY',
+    },
+    {
+      env: { SYNC_TOKEN_PUBLIC_KEY: '{"kty":"OKP"}', SYNC_TOKEN_PUBLIC_KEYS_FILE: 'k.json' },
+      names: 'SYNC_TOKEN_PUBLIC_KEY',
+    },
+    { env: { SYNC_AUTH_URL: 'http://auth:8081' }, names: 'SYNC_INTERNAL_SECRET' },
+    {
+      env: { SYNC_INTERNAL_SECRET: 'short', SYNC_AUTH_URL: 'http://a' },
+      names: 'SYNC_INTERNAL_SECRET',
+    },
   ]
   for (const { env, names } of bad) {
     it(`fails naming ${names} for ${JSON.stringify(env)}`, () => {
