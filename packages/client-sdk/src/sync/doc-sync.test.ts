@@ -109,18 +109,40 @@ describe('DocSync lifecycle', () => {
     sync.destroy()
   })
 
-  it('moves to needs-auth on 4403 and does not retry until asked', async () => {
-    const { sync } = setup(async () => 't')
+  it('after an auth refusal tries one fresh token, then moves to needs-auth without a loop', async () => {
+    let tokens = 0
+    const { sync } = setup(async () => `t${++tokens}`)
     sync.connect()
     await vi.advanceTimersByTimeAsync(0)
     FakeSocket.instances[0]?.open()
     FakeSocket.instances[0]?.drop(4403)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakeSocket.instances[1]?.url).toContain('token=t2')
+    FakeSocket.instances[1]?.open()
+    FakeSocket.instances[1]?.drop(4403)
     expect(sync.status.state).toBe('needs-auth')
     await vi.advanceTimersByTimeAsync(60_000)
-    expect(FakeSocket.instances).toHaveLength(1)
+    expect(FakeSocket.instances).toHaveLength(2)
     sync.retryNow()
     await vi.advanceTimersByTimeAsync(0)
-    expect(FakeSocket.instances).toHaveLength(2)
+    expect(FakeSocket.instances).toHaveLength(3)
+    sync.destroy()
+  })
+
+  it('moves to needs-auth at once when no fresh token is granted', async () => {
+    let calls = 0
+    const { sync } = setup(async () => {
+      calls += 1
+      if (calls > 1) throw Object.assign(new Error('403'), { authDenied: true })
+      return 't'
+    })
+    sync.connect()
+    await vi.advanceTimersByTimeAsync(0)
+    FakeSocket.instances[0]?.open()
+    FakeSocket.instances[0]?.drop(4401)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sync.status.state).toBe('needs-auth')
+    expect(FakeSocket.instances).toHaveLength(1)
     sync.destroy()
   })
 

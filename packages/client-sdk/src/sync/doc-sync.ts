@@ -63,6 +63,8 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
    * them as saved.
    */
   #sentThrough = 0
+  /** Whether the last auth refusal already got its one retry with a fresh token. */
+  #authRetried = false
 
   constructor(options: DocSyncOptions) {
     super()
@@ -174,7 +176,10 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
       if (kind === syncProtocol.messageYjsSyncStep1) {
         this.#sendUpdateFrame(encoding.toUint8Array(encoder), { allThrough: this.#localSeq })
       }
-      if (kind === syncProtocol.messageYjsSyncStep2) this.#setState('synced')
+      if (kind === syncProtocol.messageYjsSyncStep2) {
+        this.#authRetried = false
+        this.#setState('synced')
+      }
     } else if (type === MessageType.awareness) {
       awarenessProtocol.applyAwarenessUpdate(
         this.#options.awareness,
@@ -203,7 +208,14 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     if (!this.#wanted) this.#setState('offline')
     else if (AUTH_CODES.has(code)) {
       this.#options.onAuthRefused?.()
-      this.#setState('needs-auth')
+      // One fresh token may still be granted (a password change closes the
+      // user's other connections but keeps this session). If the server
+      // refuses that one too, or no token is granted, stop: needs-auth.
+      if (this.#authRetried) this.#setState('needs-auth')
+      else {
+        this.#authRetried = true
+        void this.#open()
+      }
     } else this.#scheduleRetry()
   }
 
