@@ -16,6 +16,8 @@ export const rateLimitRules = {
   loginUserIp: { points: 5, duration: 60, blockDuration: 300 },
   /** All login attempts from one IP, whatever the username. */
   loginIp: { points: 30, duration: 60, blockDuration: 300 },
+  /** Current-password checks of one user (POST /password): a stolen session cannot guess it. */
+  passwordUser: { points: 5, duration: 60, blockDuration: 300 },
   /** Registrations from one IP. */
   registerIp: { points: 5, duration: 60 },
   /** Sync token requests per user. */
@@ -33,9 +35,16 @@ export interface RateLimits {
   reset(rule: RateLimitRule, key: string): Promise<void>
 }
 
-export function createRateLimits(options: { redis?: Redis } = {}): RateLimits {
+export interface RateLimitsOptions {
+  redis?: Redis
+  /** Replaces some rules' allowances (tests use small ones to stay fast). */
+  rules?: Partial<Record<RateLimitRule, IRateLimiterOptions>>
+}
+
+export function createRateLimits(options: RateLimitsOptions = {}): RateLimits {
+  const rules = { ...rateLimitRules, ...options.rules }
   const limiters = new Map(
-    Object.entries(rateLimitRules).map(([rule, settings]) => {
+    Object.entries(rules).map(([rule, settings]) => {
       const keyPrefix = `plansync:rl:${rule}`
       const limiter = options.redis
         ? new RateLimiterRedis({

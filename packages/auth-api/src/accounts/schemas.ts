@@ -67,13 +67,16 @@ export const User = z
   })
   .openapi('User')
 
-export const UserResponse = z
+export const UserResponse = z.object({ user: User }).openapi('UserResponse')
+
+/** A new session: a cookie was set, or (bearer) the token is in the body. */
+export const SessionResponse = z
   .object({
     user: User,
     token: z.string().optional().openapi({ description: 'bearer sessions only' }),
-    expiresAt: z.number().optional().openapi({ description: 'session expiry, epoch ms' }),
+    expiresAt: z.number().openapi({ description: 'session expiry, epoch ms (it slides with use)' }),
   })
-  .openapi('UserResponse')
+  .openapi('SessionResponse')
 
 export function toUserJson(row: {
   id: string

@@ -1,29 +1,31 @@
-// Hands a new session to the client the way it asked: an HttpOnly cookie
-// for browsers (Secure when the app is served over https), or the token in
-// the body for SDK and mobile clients.
+// Hands a new session to the client the way it asked: an HttpOnly cookie for
+// browsers, or the token in the body for SDK and mobile clients. Whatever
+// session the request presented is ended first: signing in never keeps or
+// reuses a token the client (or someone who planted it) already had.
 import type { Context } from 'hono'
-import { deleteCookie, setCookie } from 'hono/cookie'
-import type { AuthSettings } from '../deps.ts'
-import { SESSION_COOKIE } from '../http/session-auth.ts'
+import type { AuthDeps } from '../deps.ts'
+import type { AuthEnv } from '../http/env.ts'
+import { clearSessionCookie, setSessionCookie } from './session-cookie.ts'
+import { createSession, invalidateSession } from './sessions.ts'
 
-export function sessionFields(
-  c: Context,
-  settings: AuthSettings,
-  transport: 'cookie' | 'bearer',
-  session: { token: string; expiresAt: number },
-  now: number,
-): { token?: string; expiresAt: number } {
-  if (transport === 'bearer') return { token: session.token, expiresAt: session.expiresAt }
-  setCookie(c, SESSION_COOKIE, session.token, {
-    httpOnly: true,
-    secure: settings.publicUrl.startsWith('https:'),
-    sameSite: 'Lax',
-    path: '/',
-    maxAge: Math.floor((session.expiresAt - now) / 1000),
-  })
+export { clearSessionCookie } from './session-cookie.ts'
+
+export type SessionTransport = 'cookie' | 'bearer'
+
+export async function issueSession(
+  c: Context<AuthEnv>,
+  deps: Pick<AuthDeps, 'database' | 'settings' | 'now'>,
+  userId: string,
+  transport: SessionTransport,
+): Promise<{ token?: string; expiresAt: number }> {
+  const previous = c.get('session')
+  if (previous) await invalidateSession(deps, previous.sessionId)
+  const session = await createSession(deps, userId)
+  if (transport === 'bearer') {
+    // A browser that switches to a bearer token keeps no stale cookie.
+    if (c.get('sessionVia') === 'cookie') clearSessionCookie(c, deps.settings)
+    return { token: session.token, expiresAt: session.expiresAt }
+  }
+  setSessionCookie(c, deps.settings, session, session.createdAt)
   return { expiresAt: session.expiresAt }
-}
-
-export function clearSessionCookie(c: Context, settings: AuthSettings): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: settings.publicUrl.startsWith('https:') })
 }

@@ -11,6 +11,8 @@ export type SessionUser = Pick<UsersTable, 'id' | 'username' | 'display_name' | 
 export interface ValidSession {
   sessionId: string
   expiresAt: number
+  /** True when this request moved the expiry (a cookie must then be set again). */
+  extended: boolean
   user: SessionUser
 }
 
@@ -19,7 +21,7 @@ type Deps = Pick<AuthDeps, 'database' | 'settings' | 'now'>
 export async function createSession(
   deps: Deps,
   userId: string,
-): Promise<{ token: string; sessionId: string; expiresAt: number }> {
+): Promise<{ token: string; sessionId: string; createdAt: number; expiresAt: number }> {
   const { token, id, secretHash } = generateSessionToken()
   const now = deps.now()
   const expiresAt = now + deps.settings.sessionTtlMs
@@ -34,7 +36,7 @@ export async function createSession(
       last_used_at: now,
     })
     .execute()
-  return { token, sessionId: id, expiresAt }
+  return { token, sessionId: id, createdAt: now, expiresAt }
 }
 
 /** The session and its user, or undefined for an unknown, wrong or expired token. */
@@ -66,7 +68,8 @@ export async function validateSession(
     return undefined
   }
   let expiresAt = row.expires_at
-  if (expiresAt - now < deps.settings.sessionTtlMs / 2) {
+  const extended = expiresAt - now < deps.settings.sessionTtlMs / 2
+  if (extended) {
     expiresAt = now + deps.settings.sessionTtlMs
     await db
       .updateTable('sessions')
@@ -75,13 +78,14 @@ export async function validateSession(
       .execute()
   }
   const { id, username, display_name, email } = row
-  return { sessionId: row.sessionId, expiresAt, user: { id, username, display_name, email } }
+  return {
+    sessionId: row.sessionId,
+    expiresAt,
+    extended,
+    user: { id, username, display_name, email },
+  }
 }
 
 export async function invalidateSession(deps: Deps, sessionId: string): Promise<void> {
   await deps.database.db.deleteFrom('sessions').where('id', '=', sessionId).execute()
-}
-
-export async function invalidateUserSessions(deps: Deps, userId: string): Promise<void> {
-  await deps.database.db.deleteFrom('sessions').where('user_id', '=', userId).execute()
 }

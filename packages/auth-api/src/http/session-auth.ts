@@ -6,12 +6,13 @@
 // are never sent by a browser on its own, so they need no such check.
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../accounts/session-cookie.ts'
 import { type ValidSession, validateSession } from '../accounts/sessions.ts'
 import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
 import type { AuthEnv } from './env.ts'
 
-export const SESSION_COOKIE = 'plansync_session'
+export { SESSION_COOKIE } from '../accounts/session-cookie.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -27,7 +28,19 @@ export function sessionAuth(
       checkSameOrigin(c, deps.settings.allowedOrigins)
     }
     c.set('sessionVia', via)
-    c.set('session', token === undefined ? undefined : await validateSession(deps, token))
+    const session = token === undefined ? undefined : await validateSession(deps, token)
+    c.set('session', session)
+    // The cookie follows the session: dropped once dead, renewed when the expiry slid.
+    if (via === 'cookie' && cookie !== undefined) {
+      if (!session) clearSessionCookie(c, deps.settings)
+      else if (session.extended)
+        setSessionCookie(
+          c,
+          deps.settings,
+          { token: cookie, expiresAt: session.expiresAt },
+          deps.now(),
+        )
+    }
     await next()
   }
 }
