@@ -33,7 +33,8 @@ function sign(userId: string, role: Role, docName = doc, key = privateKey): Prom
     .sign(key)
 }
 
-function join(userId: string, token: string) {
+async function join(userId: string, role: Role) {
+  const token = await sign(userId, role)
   const client = connectProvider(server.syncUrl, doc, { params: { token } })
   cleanups.push(() => client.provider.destroy())
   return client
@@ -78,8 +79,8 @@ describe('sync tokens on the real process', () => {
   })
 
   it('lets a viewer read but never write, and stamps awareness from the token', async () => {
-    const ann = join('ann', await sign('ann', 'editor'))
-    const cat = join('cat', await sign('cat', 'viewer'))
+    const ann = await join('ann', 'editor')
+    const cat = await join('cat', 'viewer')
     await Promise.all([waitSynced(ann.provider), waitSynced(cat.provider)])
     const seenAtAnn: Array<Record<string, unknown>> = []
     ann.provider.awareness.on('change', () => {
@@ -112,7 +113,7 @@ describe('sync tokens on the real process', () => {
     const { code } = await stopSyncProcess(server)
     expect(code).toBe(0)
     server = await startSyncProcess({ env, dataDir: server.dataDir })
-    const reader = join('dan', await sign('dan', 'viewer'))
+    const reader = await join('dan', 'viewer')
     await waitSynced(reader.provider)
     expect(reader.doc.getMap('meta').toJSON()).toEqual({ name: 'Family' })
   })
