@@ -3,7 +3,7 @@
 // from the local store and sync when the network allows.
 
 import { calendarDocName, eventDocName, prefsDocName } from '@plansync/protocol'
-import { ApiError, type AuthApi, createAuthApi, type User } from './auth-api.ts'
+import { type AuthApi, createAuthApi, type User } from './auth-api.ts'
 import { CalendarHandle } from './calendar-handle.ts'
 import { DocHandle } from './doc-handle.ts'
 import { EventHandle } from './event-handle.ts'
@@ -75,9 +75,8 @@ export function createClient(options: ClientOptions): PlansyncClient {
       return fresh.token
     } catch (error) {
       tokens.delete(docName)
-      // 401/403: not signed in or no access; anything else is worth a retry.
-      if (error instanceof ApiError && error.authDenied)
-        throw Object.assign(error, { authDenied: true })
+      // An ApiError's `authDenied` (401/403) tells DocSync to stop at
+      // needs-auth; anything else is worth a retry.
       throw error
     }
   }
