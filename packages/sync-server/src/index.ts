@@ -1,5 +1,6 @@
 export { type AccessChecker, createHttpAccessChecker } from './auth/access-checker.ts'
-export { createSyncTokenVerifier } from './auth/token-verifier.ts'
+export { importSyncTokenPublicKey } from './auth/load-token-keys.ts'
+export { createSyncTokenVerifier, type SyncTokenVerifierOptions } from './auth/token-verifier.ts'
 export type { Principal, Role, TokenVerifier, VerifyRequest } from './auth/verifier.ts'
 export { createDenyAllVerifier, createInsecureDevVerifier } from './auth/verifier.ts'
 export { ConfigError, loadConfig, type SyncServerConfig } from './config.ts'
