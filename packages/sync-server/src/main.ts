@@ -28,6 +28,11 @@ async function main(): Promise<void> {
   if (config.tokenKeys && !pubsub) {
     logger.warn('REDIS_URL is not set: access changes arrive only through the periodic recheck')
   }
+  if (config.tokenKeys && !config.accessCheck) {
+    logger.warn(
+      'SYNC_AUTH_URL is not set: no periodic access recheck, a lost access change stays unapplied until tokens expire',
+    )
+  }
   const store = await openStore(config.storage)
   const server = createSyncServer({
     store,
@@ -87,6 +92,7 @@ async function chooseVerifier(config: SyncServerConfig, logger: Logger): Promise
     // Loaded once up front: a bad key source fails the start, not every connection.
     const { options, keys } = await loadTokenKeys(config.tokenKeys, logger)
     logger.info({ keys, source: config.tokenKeys.kind }, 'verifying signed sync tokens')
+    if (config.insecureDevAuth) logger.warn('SYNC_INSECURE_DEV_AUTH is ignored: sync tokens are on')
     return createSyncTokenVerifier(options)
   }
   if (config.insecureDevAuth) {
