@@ -1,0 +1,2 @@
+// Public surface of the notifier; each part adds its exports here.
+export {}
