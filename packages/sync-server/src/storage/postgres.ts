@@ -11,7 +11,7 @@
 // rows go in the same transaction that writes the snapshot, every remaining row is unmerged.
 import postgres from 'postgres'
 import { createInlineMerge, type MergeFunction } from './merge.ts'
-import type { DocStore } from './types.ts'
+import { type DocStore, StaleFenceError } from './types.ts'
 
 /** Schema versions in order; version N is MIGRATIONS[N - 1]. Append, never edit. */
 const MIGRATIONS = [
@@ -22,6 +22,7 @@ const MIGRATIONS = [
      id bigint generated always as identity primary key, doc text not null,
      upto bigint not null, data bytea not null, created_at timestamptz not null default now());
    create index snapshots_doc_id on snapshots (doc, id);`,
+  `create table doc_fences (doc text primary key, token bigint not null);`,
 ]
 
 /** Serialises concurrent migrate() calls across processes (an arbitrary constant key). */
@@ -61,6 +62,16 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
     return { snapshot, tail: snapshot ? rows.slice(1) : rows }
   }
 
+  /** Raises the doc's fence to `token`, or throws if a higher one was used (row-locked). */
+  async function checkFence(tx: postgres.TransactionSql, docName: string, token: number) {
+    const rows = await tx`
+      insert into doc_fences (doc, token) values (${docName}, ${token})
+      on conflict (doc) do update set token = excluded.token
+      where doc_fences.token <= excluded.token
+      returning token`
+    if (rows.length === 0) throw new StaleFenceError(docName, token)
+  }
+
   return {
     kind: 'postgres',
     async migrate() {
@@ -83,16 +94,20 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
         updates: tail.map((r) => view(r.data)),
       }
     },
-    async append(entries) {
+    async append(entries, options = {}) {
       const db = open()
       const rows = entries.map((e) => ({ doc: e.docName, data: e.update }))
       if (rows.length === 0) return
-      // A single INSERT is its own transaction; only oversized batches need an explicit one.
-      if (rows.length <= ROWS_PER_INSERT) {
+      const { fence } = options
+      // A single INSERT is its own transaction; only oversized or fenced batches need one.
+      if (rows.length <= ROWS_PER_INSERT && fence === undefined) {
         await db`insert into updates ${db(rows, 'doc', 'data')}`
         return
       }
       await db.begin(async (tx) => {
+        if (fence !== undefined) {
+          for (const doc of new Set(rows.map((r) => r.doc))) await checkFence(tx, doc, fence)
+        }
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
           await tx`insert into updates ${tx(rows.slice(i, i + ROWS_PER_INSERT), 'doc', 'data')}`
         }
@@ -110,7 +125,7 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
     },
     // Merge outside any transaction (appends keep flowing), then write under the doc's
     // advisory lock after checking nobody compacted or deleted the doc meanwhile.
-    async compact(docName) {
+    async compact(docName, options = {}) {
       const { snapshot, tail } = await readDoc(docName)
       const last = tail.at(-1)
       if (!last) return { mergedRows: 0, snapshotBytes: 0 }
@@ -120,6 +135,7 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
       try {
         await open().begin(async (tx) => {
           await tx`select pg_advisory_xact_lock(hashtext(${docName}))`
+          if (options.fence !== undefined) await checkFence(tx, docName, options.fence)
           const [newest] = await tx<{ id: string }[]>`
             select id from snapshots where doc = ${docName} order by id desc limit 1`
           if (newest?.id !== snapshot?.id) throw SUPERSEDED

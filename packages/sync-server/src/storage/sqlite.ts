@@ -16,7 +16,13 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { createInlineMerge, type MergeFunction } from './merge.ts'
-import type { AppendEntry, DocStore, LogStats, StoredDoc } from './types.ts'
+import {
+  type AppendEntry,
+  type DocStore,
+  type LogStats,
+  StaleFenceError,
+  type StoredDoc,
+} from './types.ts'
 
 /** Schema versions in order; version N is MIGRATIONS[N - 1]. Append, never edit. */
 const MIGRATIONS = [
@@ -27,6 +33,7 @@ const MIGRATIONS = [
      id integer primary key autoincrement, doc text not null, upto integer not null,
      data blob not null, created_at integer not null default (unixepoch()));
    create index snapshots_doc_id on snapshots (doc, id);`,
+  `create table doc_fences (doc text primary key, token integer not null);`,
 ]
 
 /** Opens (creating folders as needed) a database with the pragmas the store relies on. */
@@ -77,8 +84,8 @@ export function createSqliteStore(options: SqliteStoreOptions): DocStore {
     async load(docName) {
       return statements().load.deferred(docName)
     },
-    async append(entries) {
-      statements().append.immediate(entries)
+    async append(entries, options = {}) {
+      statements().append.immediate(entries, options.fence)
     },
     async logStats(docName) {
       const row = statements().logStats.get(docName) as LogStats
@@ -90,7 +97,7 @@ export function createSqliteStore(options: SqliteStoreOptions): DocStore {
     // Read, merge (possibly in a worker), then write in one IMMEDIATE transaction that first
     // checks nobody compacted or deleted the doc meanwhile; rows appended during the merge
     // have higher ids and stay in the log.
-    async compact(docName) {
+    async compact(docName, options = {}) {
       const { snapshot, rows } = statements().read.deferred(docName)
       const last = rows.at(-1)
       if (!last) return { mergedRows: 0, snapshotBytes: 0 }
@@ -104,6 +111,7 @@ export function createSqliteStore(options: SqliteStoreOptions): DocStore {
           last.id,
           rows.length,
           merged,
+          options.fence,
         )
       } catch (error) {
         if (error !== SUPERSEDED) throw error
@@ -152,6 +160,15 @@ function prepare(db: Database.Database) {
   const deleteOlder = db.prepare('delete from snapshots where doc = ? and id < ?')
   const deleteUpdates = db.prepare('delete from updates where doc = ?')
   const deleteSnapshots = db.prepare('delete from snapshots where doc = ?')
+  const raiseFence = db.prepare(`insert into doc_fences (doc, token) values (?, ?)
+    on conflict (doc) do update set token = excluded.token where doc_fences.token <= excluded.token
+    returning token`)
+  /** Raises the doc's fence to `token`, or throws (rolling back) if a higher one was used. */
+  const checkFence = (docName: string, token: number | undefined) => {
+    if (token !== undefined && raiseFence.get(docName, token) === undefined) {
+      throw new StaleFenceError(docName, token)
+    }
+  }
 
   const readDoc = (docName: string) => {
     const snapshot = newestSnapshot.get(docName) as SnapshotRow | undefined
@@ -167,7 +184,8 @@ function prepare(db: Database.Database) {
         updates: rows.map((r) => view(r.data)),
       }
     }),
-    append: db.transaction((entries: readonly AppendEntry[]) => {
+    append: db.transaction((entries: readonly AppendEntry[], fence: number | undefined) => {
+      for (const doc of new Set(entries.map((e) => e.docName))) checkFence(doc, fence)
       for (const entry of entries) insertUpdate.run(entry.docName, entry.update)
     }),
     read: db.transaction(readDoc),
@@ -179,7 +197,9 @@ function prepare(db: Database.Database) {
         upto: number,
         rowCount: number,
         merged: Uint8Array,
+        fence: number | undefined,
       ) => {
+        checkFence(docName, fence)
         const newest = newestSnapshot.get(docName) as SnapshotRow | undefined
         if (newest?.id !== snapshotId) return false
         const { lastInsertRowid } = insertSnapshot.run(docName, upto, merged)

@@ -1,7 +1,7 @@
 // The one behaviour suite every DocStore implementation runs, with real Yjs docs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { AppendEntry, DocStore, StoredDoc } from './types.ts'
+import { type AppendEntry, type DocStore, StaleFenceError, type StoredDoc } from './types.ts'
 
 /** Backend-specific peeks the interface does not offer. */
 export interface StoreProbe {
@@ -113,6 +113,32 @@ export function describeDocStore(
       expect(await loadContent('a')).toEqual(contentOf(a.doc))
       expect(await probe.snapshotRows('a')).toBe(1)
       expect(await store.totalLogRows()).toBe(0)
+    })
+
+    it('refuses fenced writes older than the newest fence per doc, writing nothing', async () => {
+      const a = editor()
+      const [first, second, third] = a.take(
+        addEvent('e1', 'one'),
+        addEvent('e2', 'two'),
+        addEvent('e3', 'three'),
+      ) as [Uint8Array, Uint8Array, Uint8Array]
+      await store.append([{ docName: 'a', update: first }], { fence: 5 })
+      // A paused holder of an older lease wakes up: its append and compaction are refused.
+      await expect(store.append([{ docName: 'a', update: second }], { fence: 4 })).rejects.toThrow(
+        StaleFenceError,
+      )
+      await expect(store.compact('a', { fence: 4 })).rejects.toThrow(StaleFenceError)
+      expect((await store.load('a')).updates).toEqual([first])
+      // The same token again, a newer one, unfenced writes and other docs all pass.
+      await store.append([{ docName: 'a', update: second }], { fence: 5 })
+      await store.append([{ docName: 'a', update: third }])
+      await store.append([{ docName: 'b', update: first }], { fence: 1 })
+      expect((await store.compact('a', { fence: 6 })).mergedRows).toBe(3)
+      await expect(store.append([{ docName: 'a', update: first }], { fence: 5 })).rejects.toThrow(
+        StaleFenceError,
+      )
+      expect(await loadContent('a')).toEqual(contentOf(a.doc))
+      expect((await store.load('b')).updates).toEqual([first])
     })
 
     it('treats compaction with an empty tail as a no-op', async () => {

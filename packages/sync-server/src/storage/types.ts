@@ -33,6 +33,23 @@ export interface CompactionResult {
   snapshotBytes: number
 }
 
+/**
+ * A fencing token (cluster/lease.ts) for writes that must come from the
+ * current lease holder only. The store keeps the highest token it has seen
+ * per doc and refuses, with StaleFenceError and nothing written, a write
+ * carrying a lower one, in the same transaction as the write.
+ */
+export interface WriteOptions {
+  fence?: number
+}
+
+export class StaleFenceError extends Error {
+  constructor(docName: string, token: number) {
+    super(`fencing token ${token} for ${docName} is older than one already used`)
+    this.name = 'StaleFenceError'
+  }
+}
+
 export interface DocStore {
   /** Which implementation this is, for logs and metrics. */
   readonly kind: 'sqlite' | 'postgres'
@@ -43,9 +60,10 @@ export interface DocStore {
   /**
    * Appends updates for any number of docs in ONE transaction (group
    * commit). Resolves only after the commit is durable; rejects without
-   * having stored any of them.
+   * having stored any of them. With a fence, every doc in `entries` is
+   * checked against it (see WriteOptions).
    */
-  append(entries: readonly AppendEntry[]): Promise<void>
+  append(entries: readonly AppendEntry[], options?: WriteOptions): Promise<void>
   /** Unmerged log rows and bytes of one doc. */
   logStats(docName: string): Promise<LogStats>
   /** Unmerged log rows across all docs (a gauge for metrics). */
@@ -56,8 +74,9 @@ export interface DocStore {
    * inserts it and deletes the merged rows and the superseded snapshot.
    * Rows appended concurrently (after the tail was read) are left in the
    * log; if the doc was compacted or deleted meanwhile, nothing is written.
+   * With a fence, a stale token rejects with StaleFenceError.
    */
-  compact(docName: string): Promise<CompactionResult>
+  compact(docName: string, options?: WriteOptions): Promise<CompactionResult>
   /** Deletes everything stored for a doc. */
   deleteDoc(docName: string): Promise<void>
   /** Throws if storage is unreachable (readiness probe). */
