@@ -1,9 +1,10 @@
 // Starts a compaction of a doc's log once its unmerged tail passes a row or
 // byte threshold. One compaction per doc at a time, off the hot path: the
-// store merges at byte level (no Y.Doc) and never rewrites a snapshot.
+// store merges at byte level (no Y.Doc) and never rewrites a snapshot. In a
+// cluster only the holder of the doc's lease compacts, fenced by its token.
 import type { Logger } from 'pino'
 import type { SyncMetrics } from './metrics.ts'
-import type { DocStore } from './storage/types.ts'
+import { type DocStore, StaleFenceError } from './storage/types.ts'
 
 export interface CompactorOptions {
   store: DocStore
@@ -11,6 +12,11 @@ export interface CompactorOptions {
   bytes: number
   logger: Logger
   metrics: SyncMetrics
+  /**
+   * The right to compact a doc now: a fence for the write, or null when
+   * another instance holds the doc's lease (it compacts instead).
+   */
+  lease: (docName: string) => Promise<{ fence: number | undefined } | null>
   /** Called after a compaction merged rows of a doc. */
   onCompacted?: (docName: string) => void
 }
@@ -51,7 +57,9 @@ export class Compactor {
   async #compact(docName: string, tail: TailStats): Promise<boolean> {
     const { store, logger, metrics } = this.#options
     try {
-      const result = await store.compact(docName)
+      const grant = await this.#options.lease(docName)
+      if (!grant) return false
+      const result = await store.compact(docName, { fence: grant.fence })
       const after = await store.logStats(docName)
       tail.rows = after.rows
       tail.bytes = after.bytes
@@ -60,6 +68,10 @@ export class Compactor {
       if (result.mergedRows > 0) this.#options.onCompacted?.(docName)
       return result.mergedRows > 0
     } catch (error) {
+      if (error instanceof StaleFenceError) {
+        logger.warn({ doc: docName }, 'compaction refused: the doc lease moved on')
+        return false
+      }
       logger.error({ err: error, doc: docName }, 'compaction failed')
       return false
     }

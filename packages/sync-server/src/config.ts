@@ -1,5 +1,6 @@
 // Configuration of the sync server: parsed once from the environment with
 // zod, failing with the name of the bad variable, then frozen.
+import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -21,6 +22,8 @@ export const defaults = {
   SYNC_COMPACT_BYTES: 256 * 1024,
   SYNC_SHUTDOWN_TIMEOUT_MS: 10_000,
   SYNC_ACCESS_RECHECK_MS: 60_000,
+  SYNC_LEASE_TTL_MS: 10_000,
+  SYNC_RELAY_PARTITIONS: 16,
 } as const
 
 const bool = z
@@ -73,6 +76,13 @@ const schema = z
     SYNC_INTERNAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SYNC_ACCESS_RECHECK_MS: int(1000, 24 * 3600 * 1000).default(defaults.SYNC_ACCESS_RECHECK_MS),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    SYNC_INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore, at most 64')
+      .optional(),
+    SYNC_ADVERTISE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SYNC_LEASE_TTL_MS: int(500, 600_000).default(defaults.SYNC_LEASE_TTL_MS),
+    SYNC_RELAY_PARTITIONS: int(1, 1024).default(defaults.SYNC_RELAY_PARTITIONS),
   })
   .refine((env) => env.STORAGE !== 'postgres' || env.DATABASE_URL !== undefined, {
     path: ['DATABASE_URL'],
@@ -121,6 +131,17 @@ export interface SyncServerConfig {
   /** The auth API's access-check endpoint, for the periodic recheck. */
   accessCheck: { authUrl: string; secret: string; intervalMs: number } | undefined
   redisUrl: string | undefined
+  /** Set with REDIS_URL: this instance relays to and leases against the others. */
+  cluster:
+    | {
+        redisUrl: string
+        instanceId: string
+        /** Where the proxy and the other instances reach this one. */
+        advertiseUrl: string
+        leaseTtlMs: number
+        relayPartitions: number
+      }
+    | undefined
 }
 
 export class ConfigError extends Error {
@@ -174,5 +195,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Sy
           }
         : undefined,
     redisUrl: e.REDIS_URL,
+    cluster: e.REDIS_URL
+      ? Object.freeze({
+          redisUrl: e.REDIS_URL,
+          instanceId: e.SYNC_INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
+          advertiseUrl: e.SYNC_ADVERTISE_URL ?? `http://${e.HOST}:${e.PORT}`,
+          leaseTtlMs: e.SYNC_LEASE_TTL_MS,
+          relayPartitions: e.SYNC_RELAY_PARTITIONS,
+        })
+      : undefined,
   })
 }

@@ -2,6 +2,7 @@
 // The sync server process: the only place that reads the environment,
 // wires the dependencies, listens, and turns SIGTERM into a clean shutdown.
 import { createRedisPubSub } from '@plansync/pubsub'
+import { Redis } from 'ioredis'
 import pino, { type Logger } from 'pino'
 import { createHttpAccessChecker } from './auth/access-checker.ts'
 import { loadTokenKeys } from './auth/load-token-keys.ts'
@@ -11,9 +12,12 @@ import {
   createInsecureDevVerifier,
   type TokenVerifier,
 } from './auth/verifier.ts'
+import { createRedisLeases } from './cluster/lease.ts'
+import { createRedisMembership, type Membership } from './cluster/membership.ts'
+import { createRedisRelay } from './cluster/redis-relay.ts'
 import { ConfigError, loadConfig, type SyncServerConfig } from './config.ts'
 import { openStore } from './open-store.ts'
-import { createSyncServer } from './server.ts'
+import { type ClusterOptions, createSyncServer } from './server.ts'
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
@@ -34,7 +38,12 @@ async function main(): Promise<void> {
     )
   }
   const store = await openStore(config.storage)
+  const cluster = config.cluster && clusterOptions(config.cluster, logger)
+  if (cluster && store.kind === 'sqlite') {
+    logger.warn('REDIS_URL is set with SQLite storage: instances must share one database file')
+  }
   const server = createSyncServer({
+    cluster: cluster?.options,
     store,
     verifier,
     logger,
@@ -59,7 +68,11 @@ async function main(): Promise<void> {
     },
   })
   const url = await server.listen(config.port, config.host)
-  logger.info({ url, storage: store.kind, syncPath: config.syncPath }, 'listening')
+  await cluster?.membership.start()
+  logger.info(
+    { url, storage: store.kind, syncPath: config.syncPath, instance: config.cluster?.instanceId },
+    'listening',
+  )
   process.stderr.write(
     `\nplansync is running at ${url}  (sync: ${url.replace(/^http/, 'ws')}${config.syncPath}/<doc>)\n\n`,
   )
@@ -69,9 +82,11 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
-    server
-      .close({ timeoutMs: config.shutdownTimeoutMs })
+    Promise.resolve(cluster?.membership.stop())
+      .catch(() => {})
+      .then(() => server.close({ timeoutMs: config.shutdownTimeoutMs }))
       .then(() => pubsub?.close())
+      .then(() => cluster?.redis.quit())
       .then(
         () => {
           logger.info('stopped cleanly')
@@ -85,6 +100,39 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+}
+
+function clusterOptions(
+  cluster: NonNullable<SyncServerConfig['cluster']>,
+  logger: Logger,
+): { options: ClusterOptions; membership: Membership; redis: Redis } {
+  const redis = new Redis(cluster.redisUrl)
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis error'))
+  return {
+    redis,
+    options: {
+      instanceId: cluster.instanceId,
+      relay: createRedisRelay({
+        url: cluster.redisUrl,
+        instanceId: cluster.instanceId,
+        partitions: cluster.relayPartitions,
+        logger: logger.child({ module: 'relay' }),
+      }),
+      leases: createRedisLeases({
+        redis,
+        instanceId: cluster.instanceId,
+        ttlMs: cluster.leaseTtlMs,
+      }),
+      leaseRenewMs: Math.floor(cluster.leaseTtlMs / 4),
+    },
+    membership: createRedisMembership({
+      redis,
+      instanceId: cluster.instanceId,
+      address: cluster.advertiseUrl,
+      ttlMs: cluster.leaseTtlMs,
+      onError: (error) => logger.warn({ err: error }, 'membership heartbeat failed'),
+    }),
+  }
 }
 
 async function chooseVerifier(config: SyncServerConfig, logger: Logger): Promise<TokenVerifier> {

@@ -1,32 +1,42 @@
 // Runs the seat allocator (@plansync/schema) for event docs on the server:
-// after a commit changes an event doc (or when one loads), it reads the doc,
-// decides seats in arrival order and feeds the decisions back as a server
-// update, which is committed before it is relayed like any other.
+// after a change to an event doc (or when one loads), it reads the doc,
+// decides seats in arrival order and writes the decisions back as a server
+// update, committed before anyone sees it.
 //
-// Exactly one allocator may write a doc at a time. Embedded there is one
-// server; in a cluster a lease decides (the `holdsLease` seam). The doc is
-// pinned while a run is pending so it does not unload with requests unseen.
+// Exactly one allocator may write a doc at a time: the holder of the doc's
+// lease, whose fencing token storage checks in the write itself, so an
+// instance paused past its lease cannot overwrite the new holder's decisions.
+// An instance that finds the lease held elsewhere tries again later while it
+// still holds the doc, in case the holder died. The doc is pinned while a run
+// is due so it does not unload with requests unseen.
 import { parseDocName } from '@plansync/protocol'
 import { ALLOCATOR_ORIGIN, allocateSeats } from '@plansync/schema'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type { SharedDoc } from './docs/shared-doc.ts'
+import { StaleFenceError } from './storage/types.ts'
 
 const DEBOUNCE_MS = 20
+/** How long a run waits for the doc's pending writes before trying later. */
+const SETTLE_MS = 5_000
 
 export interface SeatAllocationOptions {
   logger: Logger
-  /** Submits a server-made update through the durable path. */
-  apply: (doc: SharedDoc, update: Uint8Array) => void
+  /** The right to allocate for a doc now (a fence for the write), or null. */
+  lease: (docName: string) => Promise<{ fence: number | undefined } | null>
+  /** Stores a server-made update under the fence, then hands it to everyone. */
+  commit: (doc: SharedDoc, update: Uint8Array, fence: number | undefined) => Promise<void>
   /** Unloads the doc if nothing else holds it. */
   release: (doc: SharedDoc) => void
-  /** Whether this instance may allocate for the doc now. */
-  holdsLease?: (docName: string) => boolean
+  /** How long to wait before trying a lease held elsewhere again. */
+  retryMs: number
 }
 
 export class SeatAllocation {
   #options: SeatAllocationOptions
   #scheduled = new Map<SharedDoc, NodeJS.Timeout>()
+  #running = new Set<Promise<void>>()
+  #closed = false
   /** One Yjs client id per doc for this process, so allocations extend one clock. */
   #clientIds = new Map<string, number>()
 
@@ -35,34 +45,64 @@ export class SeatAllocation {
   }
 
   /** Schedules a run for an event doc (other docs are ignored). */
-  schedule(doc: SharedDoc): void {
-    if (parseDocName(doc.name)?.kind !== 'event' || this.#scheduled.has(doc)) return
+  schedule(doc: SharedDoc, delayMs = DEBOUNCE_MS): void {
+    if (this.#closed || parseDocName(doc.name)?.kind !== 'event') return
+    if (this.#scheduled.has(doc)) return
     doc.pins += 1
     const timer = setTimeout(() => {
       this.#scheduled.delete(doc)
-      try {
-        this.#run(doc)
-      } catch (error) {
-        this.#options.logger.error({ err: error, doc: doc.name }, 'seat allocation failed')
-      } finally {
-        doc.pins -= 1
-        this.#options.release(doc)
-      }
-    }, DEBOUNCE_MS)
+      const run = this.#run(doc)
+        .catch((error: unknown) => {
+          this.#options.logger.error({ err: error, doc: doc.name }, 'seat allocation failed')
+        })
+        .finally(() => {
+          this.#running.delete(run)
+          doc.pins -= 1
+          this.#options.release(doc)
+        })
+      this.#running.add(run)
+    }, delayMs)
     this.#scheduled.set(doc, timer)
   }
 
-  /** Stops pending runs (shutdown). */
-  close(): void {
+  /** Stops pending runs and waits for running ones (shutdown). */
+  async close(): Promise<void> {
+    this.#closed = true
     for (const [doc, timer] of this.#scheduled) {
       clearTimeout(timer)
       doc.pins -= 1
     }
     this.#scheduled.clear()
+    await Promise.allSettled([...this.#running])
   }
 
-  #run(doc: SharedDoc): void {
-    if (this.#options.holdsLease && !this.#options.holdsLease(doc.name)) return
+  async #run(doc: SharedDoc): Promise<void> {
+    const made = this.#decide(doc)
+    if (made.length === 0) return
+    const grant = await this.#options.lease(doc.name)
+    if (!grant) {
+      // Someone else allocates; if it died, its lease expires and this instance takes over.
+      if (doc.peers.size > 0) this.schedule(doc, this.#options.retryMs)
+      return
+    }
+    // Decisions must rest on durable updates only: a stored decision pointing
+    // at a client update that a crash then lost could never be loaded whole.
+    if (!(await settled(doc))) {
+      if (doc.peers.size > 0) this.schedule(doc, this.#options.retryMs)
+      return
+    }
+    try {
+      // Decided again, at once: the doc may have changed while the lease was taken.
+      for (const update of this.#decide(doc)) await this.#options.commit(doc, update, grant.fence)
+      this.#options.logger.debug({ doc: doc.name }, 'seats allocated')
+    } catch (error) {
+      if (!(error instanceof StaleFenceError)) throw error
+      this.#options.logger.warn({ doc: doc.name }, 'seat allocation refused: the lease moved on')
+    }
+  }
+
+  /** The updates the allocator makes on the doc as it is now (none if nothing changes). */
+  #decide(doc: SharedDoc): Uint8Array[] {
     const ydoc = new Y.Doc()
     let clientId = this.#clientIds.get(doc.name)
     if (clientId === undefined) {
@@ -76,12 +116,27 @@ export class SeatAllocation {
       ydoc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin === ALLOCATOR_ORIGIN) made.push(update)
       })
-      if (allocateSeats(ydoc)) {
-        for (const update of made) this.#options.apply(doc, update)
-        this.#options.logger.debug({ doc: doc.name }, 'seats allocated')
-      }
+      allocateSeats(ydoc)
+      return made
     } finally {
       ydoc.destroy()
     }
   }
+}
+
+/** Waits (bounded) until every update the doc accepted is durable; false if it did not happen. */
+async function settled(doc: SharedDoc): Promise<boolean> {
+  const deadline = performance.now() + SETTLE_MS
+  while (doc.hasPendingWrites) {
+    const left = deadline - performance.now()
+    if (left <= 0) return false
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left)
+      doc.afterDurable(doc.applied, () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  }
+  return true
 }

@@ -10,6 +10,10 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import type { AccessChecker } from './auth/access-checker.ts'
 import { createAccessControl } from './auth/access-control.ts'
 import type { Principal, TokenVerifier } from './auth/verifier.ts'
+import { AwarenessRelay } from './cluster/awareness-relay.ts'
+import { DocLeases } from './cluster/doc-leases.ts'
+import { createLocalLeases, type Leases } from './cluster/lease.ts'
+import type { Relay } from './cluster/relay.ts'
 import { defaults as configDefaults } from './config.ts'
 import { Connection } from './connection.ts'
 import type { SharedDoc } from './docs/shared-doc.ts'
@@ -42,6 +46,20 @@ export interface SyncServerOptions {
   /** Asks the auth API for current roles every `accessRecheckMs`. */
   accessChecker?: AccessChecker
   accessRecheckMs?: number
+  /**
+   * Several instances over one storage: durable updates relayed between
+   * them, awareness over `pubsub` (required then), once-per-doc work
+   * (compaction, seats) under Redis leases. Without it, this process is alone.
+   */
+  cluster?: ClusterOptions
+}
+
+export interface ClusterOptions {
+  instanceId: string
+  relay: Relay
+  leases: Leases
+  /** How often held doc leases are renewed: well under their TTL. */
+  leaseRenewMs: number
 }
 
 export interface SyncServer {
@@ -81,7 +99,22 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     pendingBytes: () => engine?.committer.pendingBytes ?? 0,
     logRows: () => o.store.totalLogRows(),
   })
-  engine = new SyncEngine({ ...o, logger, metrics })
+  const leases = new DocLeases({
+    leases: o.cluster?.leases ?? createLocalLeases(),
+    renewEveryMs: o.cluster?.leaseRenewMs ?? 1_000,
+    logger: logger.child({ module: 'leases' }),
+  })
+  if (o.cluster && !o.pubsub) throw new Error('a cluster needs pubsub for awareness')
+  const cluster = o.cluster &&
+    o.pubsub && {
+      relay: o.cluster.relay,
+      awareness: new AwarenessRelay({
+        pubsub: o.pubsub,
+        instanceId: o.cluster.instanceId,
+        logger: logger.child({ module: 'awareness-relay' }),
+      }),
+    }
+  engine = new SyncEngine({ ...o, logger, metrics, leases, cluster })
   const sync = engine
   const http = createServer(
     createHttpRoutes({
@@ -200,8 +233,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     metrics,
     recheckAccess: () => access.recheck(),
     async listen(port, host) {
-      // Access changes must be heard before the first connection is accepted.
+      // Access changes must be heard before the first connection is accepted,
+      // and the relay must be reading before the first doc loads.
       await access.ready()
+      await cluster?.relay.start({
+        onUpdate: (docName, update) => sync.applyRemote(docName, update),
+        onResync: (filter) => void sync.resync(filter),
+      })
       return new Promise((resolve, reject) => {
         http.once('error', reject)
         http.listen(port, host, () => {
@@ -221,8 +259,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       for (const socket of wss.clients) socket.close(CloseCode.goingAway, 'server shutting down')
       const deadline = performance.now() + timeoutMs
       // A pending seat allocation runs again when the doc next loads.
-      sync.seats.close()
-      const flushed = sync.flush().then(() => true)
+      const flushed = sync.seats
+        .close()
+        .then(() => sync.flush())
+        .then(() => cluster?.relay.drain(Math.max(0, deadline - performance.now())))
+        .then(() => true)
       const timedOut = new Promise<boolean>((resolve) =>
         setTimeout(() => resolve(false), timeoutMs).unref(),
       )
@@ -239,6 +280,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       for (const socket of wss.clients) socket.terminate()
       http.closeAllConnections()
       await stopped
+      await cluster?.awareness.close()
+      await cluster?.relay.close()
+      await leases.close()
       await o.store.close()
     },
   }

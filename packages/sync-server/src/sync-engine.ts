@@ -1,8 +1,13 @@
 // The heart of the server: applies client messages to docs, persists every
-// new update through the group committer, and relays it only after commit.
+// new update through the group committer, and relays it only after commit:
+// to this instance's clients, and through the cluster relay to other
+// instances holding the doc, whose durable updates it takes in the same way.
 import type { Logger } from 'pino'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { type AwarenessRelay, REMOTE_ORIGIN } from './cluster/awareness-relay.ts'
+import type { DocLeases } from './cluster/doc-leases.ts'
+import type { Relay } from './cluster/relay.ts'
 import { Compactor } from './compactor.ts'
 import type { Connection } from './connection.ts'
 import { DocRegistry } from './docs/doc-registry.ts'
@@ -27,10 +32,13 @@ export interface SyncEngineOptions {
   maxPendingBytes: number
   maxNestingDepth: number
   maxAwarenessBytes: number
+  /** Leases on docs for compaction and seat allocation (local ones when alone). */
+  leases: DocLeases
+  /** Other instances holding the same docs, when running as a cluster. */
+  cluster?: { relay: Relay; awareness: AwarenessRelay }
+  /** How often a doc whose seat lease is held elsewhere is looked at again. */
+  seatRetryMs?: number
 }
-
-/** The origin of updates the server makes itself (seat allocations). */
-const SERVER_ORIGIN = Symbol('server')
 
 export class SyncEngine {
   readonly registry: DocRegistry
@@ -38,10 +46,16 @@ export class SyncEngine {
   readonly seats: SeatAllocation
   #compactor: Compactor
   #options: SyncEngineOptions
+  /** Remote updates of docs being loaded, applied once the load is done. */
+  #arriving = new Map<string, Uint8Array[]>()
 
   constructor(options: SyncEngineOptions) {
     this.#options = options
-    const { store, logger, metrics } = options
+    const { store, logger, metrics, leases, cluster } = options
+    const lease = async (docName: string) => {
+      const held = await leases.acquire(docName)
+      return held && { fence: leases.fenceOf(held) }
+    }
     this.committer = new GroupCommitter<SharedDoc>({
       store,
       logger,
@@ -54,14 +68,56 @@ export class SyncEngine {
       logger,
       metrics,
       ...options.compaction,
+      lease,
       onCompacted: (docName) => void this.#refreshFromStorage(docName),
     })
-    this.registry = new DocRegistry({ store, logger, metrics, onLoaded: (doc) => this.#wire(doc) })
+    this.registry = new DocRegistry({
+      store,
+      logger,
+      metrics,
+      // From here on, updates other instances relay for the doc are kept:
+      // anything they publish later was not in storage when the load read it.
+      onLoading: (name) => {
+        if (cluster) this.#arriving.set(name, [])
+      },
+      onLoaded: (doc) => this.#wire(doc),
+      onGone: (name) => {
+        this.#arriving.delete(name)
+        cluster?.awareness.unfollow(name)
+        void leases.release(name)
+      },
+    })
     this.seats = new SeatAllocation({
       logger,
-      apply: (doc, update) => this.#applyServerUpdate(doc, update),
+      lease,
+      commit: (doc, update, fence) => this.#commitServerUpdate(doc, update, fence),
       release: (doc) => this.registry.unloadIfIdle(doc),
+      retryMs: options.seatRetryMs ?? 5_000,
     })
+  }
+
+  /** A durable update of `docName` made on another instance (see cluster/relay.ts). */
+  applyRemote(docName: string, update: Uint8Array): void {
+    const doc = this.registry.get(docName)
+    if (doc) this.#adopt(doc, update)
+    else this.#arriving.get(docName)?.push(update)
+  }
+
+  /** Reads held docs back from storage and takes in whatever they lack (a relay gap). */
+  async resync(filter: ((docName: string) => boolean) | null): Promise<void> {
+    const docs = [...this.registry.docs()].filter((doc) => !filter || filter(doc.name))
+    for (const doc of docs) {
+      doc.pins += 1
+      try {
+        const stored = await this.#options.store.load(doc.name)
+        for (const part of [stored.snapshot, ...stored.updates]) if (part) this.#adopt(doc, part)
+      } catch (error) {
+        this.#options.logger.warn({ err: error, doc: doc.name }, 'resync from storage failed')
+      } finally {
+        this.registry.release(doc)
+      }
+    }
+    if (docs.length > 0) this.#options.logger.info({ docs: docs.length }, 'resynced from storage')
   }
 
   /** Attaches a connection to a loaded doc and starts the sync handshake. */
@@ -112,6 +168,35 @@ export class SyncEngine {
   async flush(): Promise<void> {
     await this.committer.flush()
     await this.#compactor.idle()
+  }
+
+  /**
+   * Takes in an update that is durable already (another instance stored it):
+   * checked like a client's, never stored again, sent to this instance's
+   * clients. One that does not fit means something was missed: resync.
+   */
+  #adopt(doc: SharedDoc, update: Uint8Array): void {
+    let checked: ReturnType<typeof checkUpdate>
+    try {
+      checked = checkUpdate(update, {
+        stateOf: (client) => doc.state.stateOf(client),
+        maxNestingDepth: this.#options.maxNestingDepth,
+      })
+    } catch (error) {
+      this.#options.logger.warn({ err: error, doc: doc.name }, 'remote update does not fit')
+      void this.resync((name) => name === doc.name)
+      return
+    }
+    if (checked.redundant) return
+    doc.state.accept(checked.update, checked.reach)
+    doc.adopted()
+    const sent = doc.broadcast(outgoing.encodeSyncUpdate(checked.update))
+    this.#options.metrics.updatesOut.inc(sent)
+    // The writer appended it to the shared log: this tail grows too.
+    doc.tail.rows += 1
+    doc.tail.bytes += checked.update.byteLength
+    this.#compactor.maybeCompact(doc.name, doc.tail)
+    this.seats.schedule(doc)
   }
 
   #answerStep1(conn: Connection, doc: SharedDoc, stateVector: Uint8Array): void {
@@ -168,13 +253,13 @@ export class SyncEngine {
   async #refreshFromStorage(docName: string): Promise<void> {
     const doc = this.registry.get(docName)
     if (!doc || doc.hasPendingWrites) return
-    const appliedAtRead = doc.applied
+    const changesAtRead = doc.changes
     try {
       const stored = await this.#options.store.load(docName)
       const fresh = new DocState(stored.snapshot, stored.updates)
       // Storage holds every durable update, so both must reach the same state.
       if (!sameStateVector(fresh.encodeStateVector(), doc.state.encodeStateVector())) return
-      if (doc.replaceState(fresh, appliedAtRead)) {
+      if (doc.replaceState(fresh, changesAtRead)) {
         this.#options.logger.debug(
           { doc: docName, bytes: fresh.byteSize },
           'refreshed from storage',
@@ -185,23 +270,31 @@ export class SyncEngine {
     }
   }
 
-  /** A server-made update: checked like a client's, committed, then relayed to everyone. */
-  #applyServerUpdate(doc: SharedDoc, update: Uint8Array): void {
-    const checked = checkUpdate(update, {
-      stateOf: (client) => doc.state.stateOf(client),
+  /**
+   * A server-made update (seat decisions): stored under the doc lease's fence
+   * first, outside the group commit so a refused fence fails only this write;
+   * once durable it is taken in and relayed like an update from elsewhere.
+   */
+  async #commitServerUpdate(
+    doc: SharedDoc,
+    update: Uint8Array,
+    fence: number | undefined,
+  ): Promise<void> {
+    const guard = {
+      stateOf: (client: number) => doc.state.stateOf(client),
       maxNestingDepth: this.#options.maxNestingDepth,
-    })
+    }
+    const checked = checkUpdate(update, guard)
     if (checked.redundant) return
-    doc.state.accept(checked.update, checked.reach)
-    this.#options.metrics.updatesIn.inc()
-    this.committer.enqueue({
-      doc,
-      docName: doc.name,
-      update: checked.update,
-      seq: doc.nextSeq(),
-      origin: SERVER_ORIGIN,
-      receivedAt: performance.now(),
-    })
+    doc.pins += 1
+    try {
+      await this.#options.store.append([{ docName: doc.name, update: checked.update }], { fence })
+      this.#options.metrics.updatesIn.inc()
+      this.#adopt(doc, checked.update)
+      this.#options.cluster?.relay.publish(doc.name, checked.update)
+    } finally {
+      this.registry.release(doc)
+    }
   }
 
   #applyAwareness(conn: Connection, doc: SharedDoc, update: Uint8Array): void {
@@ -224,16 +317,24 @@ export class SyncEngine {
   }
 
   #wire(doc: SharedDoc): void {
+    const cluster = this.#options.cluster
     doc.awareness.on(
       'update',
-      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      (
+        { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+        origin: unknown,
+      ) => {
         const changed = added.concat(updated, removed)
-        const frame = outgoing.encodeAwareness(
-          awarenessProtocol.encodeAwarenessUpdate(doc.awareness, changed),
-        )
-        doc.broadcast(frame)
+        const update = awarenessProtocol.encodeAwarenessUpdate(doc.awareness, changed)
+        doc.broadcast(outgoing.encodeAwareness(update))
+        if (cluster && origin !== REMOTE_ORIGIN) cluster.awareness.publish(doc.name, update)
       },
     )
+    if (cluster) {
+      cluster.awareness.follow(doc)
+      for (const update of this.#arriving.get(doc.name) ?? []) this.#adopt(doc, update)
+      this.#arriving.delete(doc.name)
+    }
     this.#compactor.maybeCompact(doc.name, doc.tail)
     this.seats.schedule(doc)
   }
@@ -259,13 +360,13 @@ export class SyncEngine {
       doc.markDurable(entries[entries.length - 1]?.seq ?? 0)
       const sent = doc.broadcast(outgoing.encodeSyncUpdate(update), except)
       this.#options.metrics.updatesOut.inc(sent)
+      this.#options.cluster?.relay.publish(doc.name, update)
       for (const entry of entries)
         this.#options.metrics.relaySeconds.observe((now - entry.receivedAt) / 1000)
       doc.tail.rows += entries.length
       for (const u of updates) doc.tail.bytes += u.byteLength
       this.#compactor.maybeCompact(doc.name, doc.tail)
-      // The allocator answers client changes, not its own.
-      if (entries.some((entry) => entry.origin !== SERVER_ORIGIN)) this.seats.schedule(doc)
+      this.seats.schedule(doc)
       this.registry.unloadIfIdle(doc)
     }
   }

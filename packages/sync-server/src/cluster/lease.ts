@@ -32,6 +32,8 @@ if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) 
 return 0`
 
 export interface Leases {
+  /** False for the single-process stand-in: its writes need no fencing token. */
+  readonly fencing: boolean
   /** Takes the lease if nobody holds it; null when another instance does. */
   acquire(name: string): Promise<Lease | null>
   /** Extends a lease we hold; false when it was lost (expired and maybe taken). */
@@ -54,6 +56,7 @@ export function createRedisLeases(options: {
   const keyOf = (name: string) => `${prefix}${name}`
   const holderOf = (lease: Lease) => `${instanceId}:${lease.fencingToken}`
   return {
+    fencing: true,
     async acquire(name) {
       const started = now()
       const token = (await redis.eval(
@@ -82,6 +85,25 @@ export function createRedisLeases(options: {
     },
     async release(lease) {
       await redis.eval(RELEASE, 1, keyOf(lease.name), holderOf(lease))
+      lease.validUntil = 0
+    },
+  }
+}
+
+/**
+ * One process alone (embedded, or a single server without Redis): every
+ * lease is granted at once and never lost, and writes carry no fence.
+ */
+export function createLocalLeases(): Leases {
+  return {
+    fencing: false,
+    async acquire(name) {
+      return { name, fencingToken: 0, validUntil: Number.POSITIVE_INFINITY }
+    },
+    async renew() {
+      return true
+    },
+    async release(lease) {
       lease.validUntil = 0
     },
   }

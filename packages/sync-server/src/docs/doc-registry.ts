@@ -11,8 +11,12 @@ export interface DocRegistryOptions {
   store: DocStore
   logger: Logger
   metrics: SyncMetrics
+  /** Called before the storage read of a doc begins (the relay starts keeping its updates). */
+  onLoading?: (name: string) => void
   /** Wires a freshly loaded doc (update and awareness handlers). */
   onLoaded: (doc: SharedDoc) => void
+  /** Called when a load failed or a doc was unloaded. */
+  onGone?: (name: string) => void
 }
 
 export class DocRegistry {
@@ -55,6 +59,7 @@ export class DocRegistry {
     if (!doc.idle || this.#docs.get(doc.name) !== doc) return
     this.#docs.delete(doc.name)
     doc.destroy()
+    this.#options.onGone?.(doc.name)
     this.#options.metrics.loadedDocs.set(this.#docs.size)
     this.#options.logger.debug({ doc: doc.name }, 'doc unloaded')
   }
@@ -72,9 +77,11 @@ export class DocRegistry {
     const { store, logger, metrics } = this.#options
     const started = performance.now()
     let loaded: LoadedDoc
+    this.#options.onLoading?.(name)
     try {
       loaded = await loadDoc(store, name)
     } catch (error) {
+      this.#options.onGone?.(name)
       metrics.docLoadFailures.inc()
       logger.error({ err: error, doc: name }, 'doc load failed')
       throw error

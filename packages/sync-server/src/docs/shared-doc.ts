@@ -32,6 +32,8 @@ export class SharedDoc {
   readonly tail: { rows: number; bytes: number }
   #applied = 0
   #durable = 0
+  /** Updates accepted that were durable already (from another instance or storage). */
+  #adopted = 0
   #waiters: DurableWaiter[] = []
 
   constructor(name: string, state: DocState, tail: { rows: number; bytes: number }) {
@@ -53,14 +55,24 @@ export class SharedDoc {
    * stays loaded does not keep its whole history in memory. Only valid when
    * nothing was accepted since the read began and everything is durable.
    */
-  replaceState(state: DocState, appliedAtRead: number): boolean {
-    if (this.hasPendingWrites || this.#applied !== appliedAtRead) return false
+  replaceState(state: DocState, changesAtRead: number): boolean {
+    if (this.hasPendingWrites || this.changes !== changesAtRead) return false
     this.#state = state
     return true
   }
 
   get applied(): number {
     return this.#applied
+  }
+
+  /** Grows with every update accepted, whether it still has to be stored or not. */
+  get changes(): number {
+    return this.#applied + this.#adopted
+  }
+
+  /** Counts an update accepted that is durable already (no write, nothing to wait for). */
+  adopted(): void {
+    this.#adopted += 1
   }
 
   get hasPendingWrites(): boolean {
