@@ -48,7 +48,7 @@ type RelayRedis = Redis & {
     kind: string,
     docName: string,
     origin: string,
-    payload: Uint8Array,
+    payload: Buffer,
   ): Promise<string>
 }
 
@@ -63,17 +63,13 @@ export function createRedisRelay(options: RedisRelayOptions): Relay {
   const partitionOf = (docName: string) =>
     createHash('sha1').update(docName).digest().readUInt32BE(0) % partitions
 
-  // Fails fast while Redis is away: the queue below does the waiting.
-  const writer = new Redis(options.url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  }) as RelayRedis
+  // Both fail their commands as soon as the connection drops (ioredis would
+  // otherwise keep them, or, for a resent blocking read, its stale cursors):
+  // the publish queue and the read loop below do the waiting and retrying.
+  const failFast = { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }
+  const writer = new Redis(options.url, { ...failFast, enableOfflineQueue: false }) as RelayRedis
   writer.defineCommand('relayAppend', { numberOfKeys: 2, lua: APPEND })
-  // A blocking XREAD cut by a disconnect must fail, not be resent with stale cursors.
-  const reader = new Redis(options.url, {
-    maxRetriesPerRequest: null,
-    autoResendUnfulfilledCommands: false,
-  })
+  const reader = new Redis(options.url, failFast)
   for (const connection of [writer, reader]) {
     connection.on('error', (error: Error) => logger.debug({ err: error }, 'relay redis error'))
   }
@@ -118,7 +114,7 @@ export function createRedisRelay(options: RedisRelayOptions): Relay {
           entry.kind,
           entry.docName,
           instanceId,
-          entry.update,
+          Buffer.from(entry.update.buffer, entry.update.byteOffset, entry.update.byteLength),
         )
       }
       const results = await pipeline.exec().catch((error: unknown) => [[error, null]] as const)
