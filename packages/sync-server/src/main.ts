@@ -123,7 +123,7 @@ function clusterOptions(
         instanceId: cluster.instanceId,
         ttlMs: cluster.leaseTtlMs,
       }),
-      leaseRenewMs: Math.floor(cluster.leaseTtlMs / 4),
+      leaseTtlMs: cluster.leaseTtlMs,
     },
     membership: createRedisMembership({
       redis,

@@ -58,8 +58,8 @@ export interface ClusterOptions {
   instanceId: string
   relay: Relay
   leases: Leases
-  /** How often held doc leases are renewed: well under their TTL. */
-  leaseRenewMs: number
+  /** The TTL `leases` were made with: renewed every quarter, seats retried after one. */
+  leaseTtlMs: number
 }
 
 export interface SyncServer {
@@ -101,7 +101,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   })
   const leases = new DocLeases({
     leases: o.cluster?.leases ?? createLocalLeases(),
-    renewEveryMs: o.cluster?.leaseRenewMs ?? 1_000,
+    renewEveryMs: o.cluster ? Math.floor(o.cluster.leaseTtlMs / 4) : 1_000,
     logger: logger.child({ module: 'leases' }),
   })
   if (o.cluster && !o.pubsub) throw new Error('a cluster needs pubsub for awareness')
@@ -114,7 +114,14 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         logger: logger.child({ module: 'awareness-relay' }),
       }),
     }
-  engine = new SyncEngine({ ...o, logger, metrics, leases, cluster })
+  engine = new SyncEngine({
+    ...o,
+    logger,
+    metrics,
+    leases,
+    cluster,
+    seatRetryMs: o.cluster?.leaseTtlMs,
+  })
   const sync = engine
   const http = createServer(
     createHttpRoutes({
