@@ -13,12 +13,21 @@ const run = promisify(execFile)
 
 export interface TestPostgres {
   url: string
+  /** Stops the server abruptly (as a crash would), keeping its data. */
+  pause(): Promise<void>
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>
   stop(): Promise<void>
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
   const external = process.env.PLANSYNC_TEST_POSTGRES_URL
-  if (external) return { url: external, stop: async () => {} }
+  if (external) {
+    const unsupported = async () => {
+      throw new Error('pause/resume need the throwaway server (unset PLANSYNC_TEST_POSTGRES_URL)')
+    }
+    return { url: external, pause: unsupported, resume: unsupported, stop: async () => {} }
+  }
   for (const tool of ['initdb', 'pg_ctl']) {
     if (!existsSync(join(BIN, tool))) {
       throw new Error(
@@ -53,16 +62,28 @@ export async function startPostgres(): Promise<TestPostgres> {
       '--no-locale',
       '--no-sync',
     ])
-    const port = await startOnFreePort(dir, pg)
+    const { port, serverOptions } = await startOnFreePort(dir, pg)
     const url = `postgres://${USER}@127.0.0.1:${port}/postgres`
+    const pause = async () => {
+      await pg('pg_ctl', ['-D', dir, '-w', 'stop', '-m', 'immediate'])
+    }
+    const resume = async () => {
+      await pg('pg_ctl', ['-D', dir, '-w', '-l', join(dir, 'log'), '-o', serverOptions, 'start'])
+    }
     let stopped: Promise<void> | undefined
     const stop = () => {
-      stopped ??= pg('pg_ctl', ['-D', dir, '-w', 'stop', '-m', 'fast']).then(() =>
-        rm(dir, { recursive: true, force: true }),
-      )
+      // A paused server (see pause) has nothing to stop.
+      stopped ??= pg('pg_ctl', ['-D', dir, '-w', 'stop', '-m', 'fast'])
+        .catch(() =>
+          pg('pg_ctl', ['-D', dir, 'status']).then(
+            () => Promise.reject(new Error('pg_ctl stop failed')),
+            () => {},
+          ),
+        )
+        .then(() => rm(dir, { recursive: true, force: true }))
       return stopped
     }
-    return { url, stop }
+    return { url, pause, resume, stop }
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
     throw error
@@ -73,13 +94,16 @@ type RunTool = (tool: string, args: string[]) => Promise<unknown>
 
 // The port is picked then released before postgres binds it; another process may grab it in
 // between, so a failed start is retried on a fresh port.
-async function startOnFreePort(dir: string, pg: RunTool): Promise<number> {
+async function startOnFreePort(
+  dir: string,
+  pg: RunTool,
+): Promise<{ port: number; serverOptions: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
     const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=on`
     try {
       await pg('pg_ctl', ['-D', dir, '-w', '-l', join(dir, 'log'), '-o', serverOptions, 'start'])
-      return port
+      return { port, serverOptions }
     } catch (error) {
       if (attempt >= 3)
         throw new Error(`pg_ctl start failed, see ${join(dir, 'log')}`, { cause: error })

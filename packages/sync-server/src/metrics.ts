@@ -110,8 +110,12 @@ export function createSyncMetrics(collectors: {
       name: 'sync_log_rows_awaiting_compaction',
       help: 'Update log rows not yet merged into a snapshot',
       registers,
+      // Storage down must not take /metrics down with it (that is when it
+      // matters most): the gauge keeps its last value until storage answers.
       async collect() {
-        this.set(await collectors.logRows())
+        try {
+          this.set(await collectors.logRows())
+        } catch {}
       },
     }),
     compactions: new Counter({
