@@ -28,7 +28,7 @@ describe('the cluster under faults', () => {
   let cluster: TestCluster
 
   beforeAll(async () => {
-    cluster = await startCluster({ SYNC_MAX_PENDING_BYTES: String(MAX_PENDING_BYTES) })
+    cluster = await startCluster({ env: { SYNC_MAX_PENDING_BYTES: String(MAX_PENDING_BYTES) } })
   }, 120_000)
   afterAll(async () => {
     await cluster?.stop()

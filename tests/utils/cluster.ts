@@ -1,14 +1,17 @@
 // The cluster topology as plain processes on loopback: a private Postgres
-// and Redis (with AOF), three sync-server processes on fixed ports, and
-// nginx with the shipped config in front. Private, so fault tests can stop
-// and restart them without touching other suites.
+// and Redis (with AOF), three sync-server processes on fixed ports, nginx
+// with the shipped config in front, and, if asked, the auth API issuing the
+// sync tokens the instances verify. Private, so fault tests can stop and
+// restart them without touching other suites.
 import { createPostgresStore } from '@plansync/sync-server'
+import postgres from 'postgres'
 import * as Y from 'yjs'
 import { freePort } from './free-port.ts'
 import { startNginx, type TestNginx } from './nginx.ts'
 import { startPostgres, type TestPostgres } from './postgres.ts'
 import { startRedis, type TestRedis } from './redis.ts'
 import {
+  authApiMain,
   removeDataDir,
   type SyncProcess,
   startSyncProcess,
@@ -19,6 +22,8 @@ export interface TestCluster {
   postgres: TestPostgres
   redis: TestRedis
   nginx: TestNginx
+  /** The auth API, when started with `withAuth`. */
+  auth: SyncProcess | undefined
   /** The three instances as they run now (a restart replaces an entry). */
   instances: SyncProcess[]
   /** Starts instance `i` again on its port, after a crash or a stop. */
@@ -28,13 +33,47 @@ export interface TestCluster {
   stop(): Promise<void>
 }
 
-export async function startCluster(env: Record<string, string> = {}): Promise<TestCluster> {
+export interface ClusterOptions {
+  /** Extra environment of the sync servers. */
+  env?: Record<string, string>
+  /** Start the auth API too: the instances then verify its sync tokens (no dev auth). */
+  withAuth?: boolean
+}
+
+const INTERNAL_SECRET = 'cluster-test-internal-secret-0123456789'
+
+export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   const postgres = await startPostgres()
   const redis = await startRedis({ appendOnly: true })
   const store = createPostgresStore({ url: postgres.url, max: 1 })
   await store.migrate()
   await store.close()
   const ports = [await freePort(), await freePort(), await freePort()]
+  const authPort = await freePort()
+  const proxyPort = await freePort()
+  const auth = options.withAuth
+    ? await startSyncProcess({
+        main: authApiMain,
+        env: {
+          AUTH_HOST: '127.0.0.1',
+          AUTH_PORT: String(authPort),
+          AUTH_PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
+          AUTH_TRUST_PROXY: 'true',
+          AUTH_INTERNAL_SECRET: INTERNAL_SECRET,
+          STORAGE: 'postgres',
+          DATABASE_URL: await createDatabase(postgres.url, 'auth'),
+          REDIS_URL: redis.url,
+        },
+      })
+    : undefined
+  const tokenEnv: Record<string, string> = auth
+    ? {
+        SYNC_INSECURE_DEV_AUTH: 'false',
+        SYNC_TOKEN_JWKS_URL: `${auth.url}/auth/.well-known/jwks.json`,
+        SYNC_AUTH_URL: auth.url,
+        SYNC_INTERNAL_SECRET: INTERNAL_SECRET,
+      }
+    : {}
   const launch = (i: number) =>
     startSyncProcess({
       port: ports[i],
@@ -44,18 +83,21 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Te
         REDIS_URL: redis.url,
         SYNC_INSTANCE_ID: `sync-${i + 1}`,
         SYNC_LEASE_TTL_MS: '2000',
-        ...env,
+        ...tokenEnv,
+        ...options.env,
       },
     })
   const instances = await Promise.all([0, 1, 2].map(launch))
   const nginx = await startNginx({
+    port: proxyPort,
     sync: ports.map((port) => `127.0.0.1:${port}`) as [string, string, string],
-    auth: `127.0.0.1:${await freePort()}`,
+    auth: `127.0.0.1:${authPort}`,
   })
   return {
     postgres,
     redis,
     nginx,
+    auth,
     instances,
     async restart(i) {
       const old = instances[i] as SyncProcess
@@ -77,7 +119,7 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Te
     },
     async stop() {
       await nginx.stop()
-      for (const instance of instances) {
+      for (const instance of auth ? [...instances, auth] : instances) {
         instance.child.kill('SIGCONT')
         await stopSyncProcess(instance, 'SIGKILL')
         await removeDataDir(instance)
@@ -86,4 +128,17 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Te
       await postgres.stop()
     },
   }
+}
+
+/** A new database on the same server, for a service that keeps its own tables. */
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+  try {
+    await admin`create database ${admin(name)}`
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
 }

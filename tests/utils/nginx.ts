@@ -20,6 +20,8 @@ export interface TestNginx {
 }
 
 export interface NginxTargets {
+  /** The port to listen on; a free one if not given. */
+  port?: number
   /** host:port of sync-1, sync-2 and sync-3, in that order. */
   sync: [string, string, string]
   /** host:port of the auth API (an unused port if the test needs none). */
@@ -28,7 +30,7 @@ export interface NginxTargets {
 
 export async function startNginx(targets: NginxTargets): Promise<TestNginx> {
   const dir = await mkdtemp(path.join(tmpdir(), 'plansync-nginx-'))
-  const port = await freePort()
+  const port = targets.port ?? (await freePort())
   const replacements: Array<[string, string]> = [
     ['listen 80;', `listen 127.0.0.1:${port};`],
     ['server sync-1:8080', `server ${targets.sync[0]}`],
