@@ -86,12 +86,20 @@ export function describeChannel(name: string, setup: () => Promise<ChannelHarnes
       const body = 'x'.repeat(limits.bodyBytes + 1)
       expect(await send({ body })).toMatchObject({ status: 'permanent', code: 'payload-too-large' })
       const title = 't'.repeat(limits.titleChars + 1)
-      expect(await send({ title })).toMatchObject({ status: 'permanent', code: 'payload-too-large' })
+      expect(await send({ title })).toMatchObject({
+        status: 'permanent',
+        code: 'payload-too-large',
+      })
       expect(await harness.received()).toEqual([])
     })
 
     it('refuses an unusable idempotency key or url', async () => {
-      for (const key of ['', 'has space', 'line\nbreak', 'k'.repeat(limits.idempotencyKeyChars + 1)]) {
+      for (const key of [
+        '',
+        'has space',
+        'line\nbreak',
+        'k'.repeat(limits.idempotencyKeyChars + 1),
+      ]) {
         expect(await send({}, key)).toMatchObject({ status: 'permanent' })
       }
       expect(await send({ url: 'javascript:alert(1)' })).toMatchObject({

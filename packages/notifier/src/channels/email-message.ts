@@ -30,7 +30,11 @@ export function messageIdFor(idempotencyKey: string, domain: string): string {
 
 export function buildEmailMessage(
   notification: Notification,
-  context: { from: { name: string; address: string }; idempotencyKey: string; messageIdDomain: string },
+  context: {
+    from: { name: string; address: string }
+    idempotencyKey: string
+    messageIdDomain: string
+  },
 ): Mail.Options {
   const { recipient, title, body, url, kind } = notification
   if (recipient.email === undefined) {

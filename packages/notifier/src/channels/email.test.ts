@@ -87,7 +87,9 @@ function parseMail(raw: string): Omit<ReceivedMail, 'envelope'> {
     if (part.headers.get('content-transfer-encoding') === 'quoted-printable') {
       return part.body
         .replace(/=\r\n/g, '')
-        .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+        .replace(/=([0-9A-F]{2})/g, (_m, hex: string) =>
+          String.fromCharCode(Number.parseInt(hex, 16)),
+        )
     }
     return part.body
   }
@@ -116,7 +118,10 @@ const alice = { userId: 'u1', name: 'Alice Example', email: 'alice@example.com' 
 
 describeChannel('email', async () => {
   const smtp = await startSmtpServer()
-  const channel = createEmailChannel({ smtp: smtpOptions(smtp.port), from: 'reminders@plansync.test' })
+  const channel = createEmailChannel({
+    smtp: smtpOptions(smtp.port),
+    from: 'reminders@plansync.test',
+  })
   return {
     channel,
     recipient: alice,
@@ -140,7 +145,9 @@ describe('email channel', () => {
     for (const stop of stops.reverse()) await stop()
     stops = []
   })
-  async function setup(from: Parameters<typeof createEmailChannel>[0]['from'] = 'reminders@plansync.test') {
+  async function setup(
+    from: Parameters<typeof createEmailChannel>[0]['from'] = 'reminders@plansync.test',
+  ) {
     const smtp = await startSmtpServer()
     const channel = createEmailChannel({ smtp: smtpOptions(smtp.port), from })
     stops.push(smtp.close, channel.close)
@@ -208,9 +215,9 @@ describe('email channel', () => {
   })
 
   it('refuses a bad sender address when the channel is made', () => {
-    expect(() => createEmailChannel({ smtp: {}, from: 'x@example.com\r\nBcc: y@example.com' })).toThrow(
-      /from contains a line break/,
-    )
+    expect(() =>
+      createEmailChannel({ smtp: {}, from: 'x@example.com\r\nBcc: y@example.com' }),
+    ).toThrow(/from contains a line break/)
     expect(() => createEmailChannel({ smtp: {}, from: 'not an address' })).toThrow(
       /from is not a single plain email address/,
     )
@@ -245,7 +252,12 @@ describe('email channel', () => {
     const { smtp, channel } = await setup()
     smtp.state.refuseConnections = 2
     const clock = createManualClock()
-    const retrying = withRetry(channel, { maxAttempts: 4, baseDelayMs: 100, clock, random: () => 0 })
+    const retrying = withRetry(channel, {
+      maxAttempts: 4,
+      baseDelayMs: 100,
+      clock,
+      random: () => 0,
+    })
     const result = await retrying.send(notificationFor(alice), { idempotencyKey: 'k1' })
     expect(result).toMatchObject({ status: 'delivered' })
     expect(clock.sleeps).toEqual([50, 100])

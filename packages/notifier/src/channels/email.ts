@@ -20,7 +20,11 @@ export interface EmailChannelOptions {
 }
 
 // Bounded waits: a stuck server must not hold a delivery (or a lease) forever.
-const defaultTimeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }
+const defaultTimeouts = {
+  connectionTimeout: 10_000,
+  greetingTimeout: 10_000,
+  socketTimeout: 30_000,
+}
 
 export function createEmailChannel(options: EmailChannelOptions): DeliveryChannel {
   const from = parseFrom(options.from)

@@ -36,15 +36,17 @@ export function createMemoryInboxStore(options: { maxItemsPerUser?: number } = {
   const maxItems = options.maxItemsPerUser ?? 500
   const inboxes = new Map<string, Map<string, InboxItem>>()
   const inboxOf = (userId: string) => {
-    let inbox = inboxes.get(userId)
-    if (!inbox) inboxes.set(userId, (inbox = new Map()))
+    const inbox = inboxes.get(userId) ?? new Map<string, InboxItem>()
+    inboxes.set(userId, inbox)
     return inbox
   }
-  const newestFirst = (a: InboxItem, b: InboxItem) => b.createdAt - a.createdAt
+  // Ties on createdAt go to the later insertion: reverse the insertion order, then a stable sort.
+  const newestFirst = (inbox: Map<string, InboxItem> | undefined) =>
+    [...(inbox?.values() ?? [])].reverse().sort((a, b) => b.createdAt - a.createdAt)
 
   function trim(inbox: Map<string, InboxItem>): void {
     while (inbox.size > maxItems) {
-      const oldest = [...inbox.values()].sort(newestFirst)
+      const oldest = newestFirst(inbox)
       const victim = oldest.findLast((item) => item.readAt !== null) ?? oldest.at(-1)
       if (!victim) return
       inbox.delete(victim.id)
@@ -68,10 +70,8 @@ export function createMemoryInboxStore(options: { maxItemsPerUser?: number } = {
       return true
     },
     async list(userId, { unreadOnly = false, limit = maxItems } = {}) {
-      const items = [...(inboxes.get(userId)?.values() ?? [])]
-      return items
+      return newestFirst(inboxes.get(userId))
         .filter((item) => !unreadOnly || item.readAt === null)
-        .sort(newestFirst)
         .slice(0, limit)
     },
     async markRead(userId, id, at) {

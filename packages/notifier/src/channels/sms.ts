@@ -45,9 +45,14 @@ export function createSmsChannel(provider: SmsProvider): DeliveryChannel {
         if (!E164.test(phone)) {
           throw new DeliveryRefusal('invalid-recipient', 'phone number is not in E.164 form')
         }
-        const text = notification.url ? `${notification.title}\n${notification.url}` : notification.title
+        const text = notification.url
+          ? `${notification.title}\n${notification.url}`
+          : notification.title
         if (text.length > MAX_SMS_CHARS) {
-          return permanent('payload-too-large', `SMS text is longer than ${MAX_SMS_CHARS} characters`)
+          return permanent(
+            'payload-too-large',
+            `SMS text is longer than ${MAX_SMS_CHARS} characters`,
+          )
         }
         return await provider.sendSms({ to: phone, text }, options)
       } catch (error) {

@@ -13,6 +13,7 @@ export const limits = {
 
 const LINE_BREAK = /[\r\n\u2028\u2029]/
 // C0 controls except tab, LF and CR, and DEL: never meaningful in text we send.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 const byteLength = (text: string) => Buffer.byteLength(text, 'utf8')
 

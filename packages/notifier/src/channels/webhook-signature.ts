@@ -33,7 +33,11 @@ export type WebhookVerification =
   | { readonly ok: true; readonly timestamp: number; readonly idempotencyKey?: string }
   | {
       readonly ok: false
-      readonly reason: 'missing-headers' | 'malformed-timestamp' | 'stale-timestamp' | 'bad-signature'
+      readonly reason:
+        | 'missing-headers'
+        | 'malformed-timestamp'
+        | 'stale-timestamp'
+        | 'bad-signature'
     }
 
 export interface VerifyOptions {
@@ -55,7 +59,8 @@ export function verifyWebhookSignature(
 ): WebhookVerification {
   const signature = header(headers, WEBHOOK_HEADERS.signature)
   const stamp = header(headers, WEBHOOK_HEADERS.timestamp)
-  if (signature === undefined || stamp === undefined) return { ok: false, reason: 'missing-headers' }
+  if (signature === undefined || stamp === undefined)
+    return { ok: false, reason: 'missing-headers' }
   if (!/^\d{1,12}$/.test(stamp)) return { ok: false, reason: 'malformed-timestamp' }
   const timestamp = Number(stamp)
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000)
@@ -78,7 +83,9 @@ export function verifyWebhookSignature(
   }
   if (!match) return { ok: false, reason: 'bad-signature' }
   const idempotencyKey = header(headers, WEBHOOK_HEADERS.idempotencyKey)
-  return idempotencyKey === undefined ? { ok: true, timestamp } : { ok: true, timestamp, idempotencyKey }
+  return idempotencyKey === undefined
+    ? { ok: true, timestamp }
+    : { ok: true, timestamp, idempotencyKey }
 }
 
 function header(headers: WebhookHeaders, name: string): string | undefined {

@@ -3,8 +3,8 @@
 // retrying, honouring Retry-After; any other status is a refusal. Redirects
 // are not followed: the registered URL is the only target.
 import { type Clock, systemClock } from './clock.ts'
-import { parseRetryAfter } from './retry-after.ts'
 import { DeliveryRefusal, delivered, permanent, resultOfError, retryable } from './results.ts'
+import { parseRetryAfter } from './retry-after.ts'
 import type { DeliveryChannel, DeliveryResult, Recipient } from './types.ts'
 import { assertHttpUrl, assertNotification } from './validate.ts'
 import { signWebhookBody, WEBHOOK_HEADERS } from './webhook-signature.ts'
@@ -77,7 +77,10 @@ export function createWebhookChannel(options: WebhookChannelOptions): DeliveryCh
       if (signal?.aborted) return retryable('aborted', 'the send was aborted; it may still arrive')
       if (timeout.aborted) return retryable('network', `no response within ${timeoutMs} ms`)
       const cause = (error as { cause?: { code?: string; message?: string } }).cause
-      return retryable('network', `webhook request failed: ${cause?.code ?? cause?.message ?? error}`)
+      return retryable(
+        'network',
+        `webhook request failed: ${cause?.code ?? cause?.message ?? error}`,
+      )
     }
     // The answer is the status; drop the body so the connection can be reused.
     await response.body?.cancel().catch(() => {})
