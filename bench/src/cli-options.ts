@@ -1,35 +1,42 @@
-// Parses the bench's command-line flags: --quick, --only=ours,ywebsocket,hocuspocus, --help.
+// Parses the bench's command-line flags: --quick, --only=ours,ywebsocket,hocuspocus,cluster, --help.
 import { SERVER_IDS, type ServerId } from './servers/targets.ts'
 
 export interface CliOptions {
   quick: boolean
   servers: ServerId[]
+  /** The 1-vs-3-instances comparison on Postgres and Redis. */
+  cluster: boolean
   help: boolean
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only=${SERVER_IDS.join(',')}]
-  --quick   a short smoke run (~1-2 minutes); the default full run takes up to ~10 minutes
-  --only    a comma-separated subset of the servers, in the order given`
+const CHOICES = [...SERVER_IDS, 'cluster']
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only=${CHOICES.join(',')}]
+  --quick   a short smoke run (~2 minutes); the default full run takes up to ~12 minutes
+  --only    a comma-separated subset of the servers (and the cluster comparison), in the order given`
 
 export function parseCliOptions(args: readonly string[]): CliOptions {
-  const options: CliOptions = { quick: false, servers: [...SERVER_IDS], help: false }
+  const options: CliOptions = { quick: false, servers: [...SERVER_IDS], cluster: true, help: false }
   for (const arg of args) {
     if (arg === '--quick') options.quick = true
     else if (arg === '--help' || arg === '-h') options.help = true
-    else if (arg.startsWith('--only=')) options.servers = parseServers(arg.slice('--only='.length))
-    else throw new Error(`unknown argument ${arg}\n${USAGE}`)
+    else if (arg.startsWith('--only=')) {
+      const chosen = parseChoices(arg.slice('--only='.length))
+      options.cluster = chosen.includes('cluster')
+      options.servers = chosen.filter((name): name is ServerId => name !== 'cluster')
+    } else throw new Error(`unknown argument ${arg}\n${USAGE}`)
   }
   return options
 }
 
-function parseServers(list: string): ServerId[] {
+function parseChoices(list: string): string[] {
   const names = list
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean)
-  const unknown = names.filter((name) => !(SERVER_IDS as readonly string[]).includes(name))
+  const unknown = names.filter((name) => !CHOICES.includes(name))
   if (names.length === 0 || unknown.length > 0) {
-    throw new Error(`--only takes ${SERVER_IDS.join(', ')}; got ${unknown.join(', ') || 'nothing'}`)
+    throw new Error(`--only takes ${CHOICES.join(', ')}; got ${unknown.join(', ') || 'nothing'}`)
   }
-  return [...new Set(names as ServerId[])]
+  return [...new Set(names)]
 }

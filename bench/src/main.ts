@@ -1,7 +1,9 @@
 // `npm run bench`: starts each server in turn, runs the scenarios against it, prints the tables.
 import { fileURLToPath } from 'node:url'
 import { type CliOptions, parseCliOptions, USAGE } from './cli-options.ts'
+import { type ClusterResult, runClusterBench } from './cluster/cluster-scenario.ts'
 import { PROFILES } from './profiles.ts'
+import { formatClusterReport } from './report/cluster-table.ts'
 import { writeResultsFile } from './report/results-file.ts'
 import { formatReport } from './report/scenario-tables.ts'
 import { collectWarnings } from './report/warnings.ts'
@@ -31,15 +33,23 @@ const watchdog = setTimeout(() => {
 }, profile.budgetMs + HARD_STOP_GRACE_MS)
 watchdog.unref()
 
-log(`${profile.name} run against ${options.servers.join(', ')}`)
+log(
+  `${profile.name} run against ${[...options.servers, ...(options.cluster ? ['cluster'] : [])].join(', ')}`,
+)
 const runs: ServerRun[] = []
 for (const id of options.servers) {
   runs.push(await runServer(TARGETS[id], { repoRoot, profile, deadline, log }))
 }
+let cluster: ClusterResult | undefined
+if (options.cluster) {
+  log('cluster: 1 vs 3 instances on Postgres and Redis')
+  cluster = await runClusterBench({ repoRoot, profile, log: (m) => log(`[cluster] ${m}`) })
+}
 
-console.log(`\n${formatReport(runs)}\n`)
+if (runs.length > 0) console.log(`\n${formatReport(runs)}\n`)
+if (cluster) console.log(`\n${formatClusterReport(cluster)}\n`)
 for (const warning of collectWarnings(runs)) console.log(warning)
-await writeResultsFile(resultsPath, profile, runs)
+await writeResultsFile(resultsPath, profile, runs, cluster)
 console.log(`raw results: ${resultsPath}`)
 clearTimeout(watchdog)
 

@@ -18,6 +18,14 @@ export interface Profile {
   idle: { connections: number; docs: number; batchSize: number; settleMs: number }
   coldLoad: { history: number; writers: number; writeRate: number; repetitions: number }
   joinStorm: { clients: number }
+  /** The cluster comparison: one fixed aggregate rate over 1 and 3 instances. */
+  cluster: {
+    docs: number
+    clientsPerDoc: number
+    ratePerSecond: number
+    durationMs: number
+    drainMs: number
+  }
   connectTimeoutMs: number
 }
 
@@ -39,6 +47,7 @@ const full: Profile = {
   idle: { connections: 1000, docs: 100, batchSize: 250, settleMs: 2000 },
   coldLoad: { history: 20_000, writers: 4, writeRate: 5000, repetitions: 5 },
   joinStorm: { clients: 500 },
+  cluster: { docs: 30, clientsPerDoc: 4, ratePerSecond: 2000, durationMs: 10_000, drainMs: 2000 },
   connectTimeoutMs: 30_000,
 }
 
@@ -55,6 +64,7 @@ const quick: Profile = {
   },
   idle: { ...full.idle, settleMs: 1000 },
   coldLoad: { ...full.coldLoad, history: 5000, repetitions: 3 },
+  cluster: { ...full.cluster, durationMs: 3000, drainMs: 1000 },
 }
 
 export const PROFILES: Readonly<Record<Profile['name'], Profile>> = Object.freeze({ quick, full })

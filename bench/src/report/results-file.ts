@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { dirname } from 'node:path'
+import type { ClusterResult } from '../cluster/cluster-scenario.ts'
 import type { Profile } from '../profiles.ts'
 import type { ServerRun } from '../run-server.ts'
 
@@ -9,6 +10,7 @@ export async function writeResultsFile(
   path: string,
   profile: Profile,
   runs: readonly ServerRun[],
+  cluster?: ClusterResult,
 ): Promise<void> {
   const machine = {
     node: process.version,
@@ -16,7 +18,7 @@ export async function writeResultsFile(
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryBytes: totalmem(),
   }
-  const document = { finishedAt: new Date().toISOString(), machine, profile, runs }
+  const document = { finishedAt: new Date().toISOString(), machine, profile, runs, cluster }
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(document, null, 2)}\n`)
 }

@@ -58,7 +58,14 @@ export class Compactor {
     const { store, logger, metrics } = this.#options
     try {
       const grant = await this.#options.lease(docName)
-      if (!grant) return false
+      if (!grant) {
+        // Another instance compacts this doc. Count from zero again, so this
+        // one asks for the lease once per threshold, not on every update
+        // (and takes over within one threshold if the holder is gone).
+        tail.rows = 0
+        tail.bytes = 0
+        return false
+      }
       const result = await store.compact(docName, { fence: grant.fence })
       const after = await store.logStats(docName)
       tail.rows = after.rows
