@@ -7,6 +7,7 @@ import { type AuthApi, createAuthApi, type User } from './auth-api.ts'
 import { CalendarHandle } from './calendar-handle.ts'
 import { DocHandle } from './doc-handle.ts'
 import { EventHandle } from './event-handle.ts'
+import { PrefsHandle } from './prefs-handle.ts'
 import type { LocalStore } from './storage/types.ts'
 import type { BackoffOptions } from './sync/backoff.ts'
 
@@ -47,7 +48,7 @@ export interface PlansyncClient {
   /** A live, typed event planning space (`event:<id>`); needs the signed-in user. */
   openEvent(id: string): Promise<EventHandle>
   /** This user's private settings (`user:<id>:prefs`): calendar colours, hidden calendars, own reminders. */
-  openPrefs(): Promise<DocHandle>
+  openPrefs(): Promise<PrefsHandle>
   /** Reconnects every doc now (call on `online` and when the app becomes visible). */
   retryNow(): void
   /** True while some open doc has local changes the server has not confirmed. */
@@ -154,7 +155,7 @@ export function createClient(options: ClientOptions): PlansyncClient {
     },
     async openPrefs() {
       const me = user ?? (await client.restoreUser())
-      return client.openDoc(prefsDocName(me.id))
+      return new PrefsHandle(me.id, await client.openDoc(prefsDocName(me.id)))
     },
     retryNow() {
       for (const { handle } of handles.values()) void handle.then((h) => h.sync.retryNow())

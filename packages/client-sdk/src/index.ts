@@ -4,6 +4,7 @@ export { type ClientOptions, createClient, type PlansyncClient } from './client.
 export type { DocHandle } from './doc-handle.ts'
 export { EventHandle } from './event-handle.ts'
 export { LiveHandle, type LiveHandleEvents } from './live-handle.ts'
+export { PrefsHandle } from './prefs-handle.ts'
 export { type Peer, Presence } from './presence.ts'
 export { createIndexedDbStore } from './storage/indexeddb-store.ts'
 export { createMemoryStore } from './storage/memory-store.ts'
