@@ -112,11 +112,16 @@ export function createAuthApi(options: AuthApiOptions) {
     listCalendars: () => call<{ calendars: Calendar[] }>('GET', '/calendars'),
     createCalendar: (input: { name: string; colour?: string; timeZone?: string }) =>
       call<{ calendar: Calendar }>('POST', '/calendars', input),
-    /** Registers a new event of a calendar; its planning doc is `event:<id>`. */
-    createEventRecord: (calendarId: string) =>
+    /**
+     * Registers an event of a calendar so its planning doc (`event:<id>`)
+     * opens for the calendar's members: pass the id `createEvent` returned
+     * (safe to repeat). Without an id, the server picks one.
+     */
+    createEventRecord: (calendarId: string, eventId?: string) =>
       call<{ id: string; doc: string }>(
         'POST',
         `/calendars/${encodeURIComponent(calendarId)}/events`,
+        eventId === undefined ? undefined : { id: eventId },
       ),
     invite: (
       calendarId: string,

@@ -104,14 +104,13 @@ export class SeatAllocation {
   /** The updates the allocator makes on the doc as it is now (none if nothing changes). */
   #decide(doc: SharedDoc): Uint8Array[] {
     const ydoc = new Y.Doc()
-    let clientId = this.#clientIds.get(doc.name)
-    if (clientId === undefined) {
-      clientId = ydoc.clientID
-      this.#clientIds.set(doc.name, clientId)
-    }
-    ydoc.clientID = clientId
     try {
       for (const part of doc.state.encodeAll()) Y.applyUpdate(ydoc, part)
+      // Set after loading: Yjs gives a doc a new client id when a remote
+      // update carries its own, which would start a new clock every run.
+      const clientId = this.#clientIds.get(doc.name) ?? ydoc.clientID
+      this.#clientIds.set(doc.name, clientId)
+      ydoc.clientID = clientId
       const made: Uint8Array[] = []
       ydoc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin === ALLOCATOR_ORIGIN) made.push(update)

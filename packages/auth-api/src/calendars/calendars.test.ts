@@ -224,6 +224,51 @@ describeEachStore('calendars and members', (auth) => {
     }).toEqual({ calendars: 0, memberships: 0, events: 0 })
   })
 
+  it('registers an event under the id the client chose, idempotently, and refuses one taken elsewhere', async () => {
+    const { ann, bob, cat, id } = await family()
+    const chosen = '0b5c4f2e-8d51-4c1e-9a55-6d0d6f2f1a10'
+    const first = await api.call<{ id: string; doc: string }>('POST', `/calendars/${id}/events`, {
+      token: bob.token,
+      body: { id: chosen },
+    })
+    expect(first.status).toBe(201)
+    expect(first.body).toEqual({ id: chosen, doc: `event:${chosen}` })
+    // A retry after a lost answer is safe.
+    const again = await api.call('POST', `/calendars/${id}/events`, {
+      token: ann.token,
+      body: { id: chosen },
+    })
+    expect(again.status).toBe(200)
+    // Another calendar cannot take it over, and bad ids or extra fields are refused.
+    const other = await api.call<{ calendar: { id: string } }>('POST', '/calendars', {
+      token: cat.token,
+      body: { name: 'Cat' },
+    })
+    const taken = await api.call<{ error: { code: string } }>(
+      'POST',
+      `/calendars/${other.body.calendar.id}/events`,
+      { token: cat.token, body: { id: chosen } },
+    )
+    expect(taken.status).toBe(409)
+    expect(taken.body.error.code).toBe('conflict')
+    for (const body of [{ id: 'has spaces' }, { id: 'x'.repeat(65) }, { id: chosen, extra: 1 }]) {
+      const refused = await api.call('POST', `/calendars/${id}/events`, { token: bob.token, body })
+      expect(refused.status).toBe(400)
+    }
+    // A viewer may not register events.
+    const viewer = await api.call('POST', `/calendars/${id}/events`, {
+      token: cat.token,
+      body: { id: 'viewer-event' },
+    })
+    expect(viewer.status).toBe(403)
+    const listed = await api.call<{ events: Array<{ id: string }> }>(
+      'GET',
+      `/calendars/${id}/events`,
+      { token: ann.token },
+    )
+    expect(listed.body.events.map((e) => e.id)).toEqual([chosen])
+  })
+
   it('stores injection strings in names literally', async () => {
     const ann = await api.register('ann')
     const evil = `'); DROP TABLE calendars; --`

@@ -1,6 +1,9 @@
 // Events registry: an event belongs to a calendar, and its doc
 // (`event:<id>`) inherits the calendar's members and roles. Editors register
-// and delete events; deleting one closes its live connections.
+// and delete events; deleting one closes its live connections. A client may
+// bring the id (the one it gave the event in the calendar doc, maybe
+// offline): registering it again in the same calendar is a no-op, so a
+// retried request is safe; an id taken by another calendar is a 409.
 import { randomUUID } from 'node:crypto'
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { eventDocName } from '@plansync/protocol'
@@ -10,7 +13,7 @@ import type { AuthEnv } from '../http/env.ts'
 import { errorResponses, jsonResponse, noContent } from '../http/openapi.ts'
 import { requireSession } from '../http/session-auth.ts'
 import { requireCalendarRole } from './access.ts'
-import { CalendarParams, EventList, EventParams, EventRef } from './schemas.ts'
+import { CalendarParams, EventList, EventParams, EventRef, RegisterEventBody } from './schemas.ts'
 
 const tags = ['events']
 
@@ -23,18 +26,38 @@ export function eventRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
       method: 'post',
       path: '/calendars/{id}/events',
       tags,
-      request: { params: CalendarParams },
-      responses: { 201: jsonResponse(EventRef, 'registered'), ...errorResponses },
+      request: {
+        params: CalendarParams,
+        body: { required: false, content: { 'application/json': { schema: RegisterEventBody } } },
+      },
+      responses: {
+        200: jsonResponse(EventRef, 'already registered in this calendar'),
+        201: jsonResponse(EventRef, 'registered'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { user } = requireSession(c)
       const { id } = c.req.valid('param')
+      const body = (c.req.valid('json') as { id?: string } | undefined) ?? {}
       await requireCalendarRole(db, user.id, id, 'editor')
-      const eventId = randomUUID()
-      await db
+      const eventId = body.id ?? randomUUID()
+      const inserted = await db
         .insertInto('events')
         .values({ id: eventId, calendar_id: id, created_by: user.id, created_at: deps.now() })
-        .execute()
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .executeTakeFirst()
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+        const existing = await db
+          .selectFrom('events')
+          .select('calendar_id')
+          .where('id', '=', eventId)
+          .executeTakeFirst()
+        if (existing?.calendar_id !== id) {
+          throw new AuthError('conflict', 'this event id is taken', { fields: { id: 'taken' } })
+        }
+        return c.json({ id: eventId, doc: eventDocName(eventId) }, 200)
+      }
       return c.json({ id: eventId, doc: eventDocName(eventId) }, 201)
     },
   )

@@ -58,4 +58,6 @@ export const ChangeRoleBody = z.object({ role: Role }).openapi('ChangeRoleBody')
 export const TransferBody = z.object({ userId: Id }).openapi('TransferBody')
 
 export const EventRef = z.object({ id: z.string(), doc: z.string() }).openapi('EventRef')
+/** An id the client chose (so an event made offline keeps it); a random one when absent. */
+export const RegisterEventBody = z.object({ id: Id.optional() }).strict().openapi('RegisterEvent')
 export const EventList = z.object({ events: z.array(EventRef) }).openapi('EventList')
