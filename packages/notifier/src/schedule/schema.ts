@@ -1,0 +1,29 @@
+// Row types of the schedule tables, as Kysely sees them. Times are epoch
+// milliseconds (bigint columns read as numbers).
+import type { ReminderState } from './types.ts'
+
+export interface ReminderTable {
+  key: string
+  doc: string
+  event_id: string
+  occurrence: string
+  reminder_id: string
+  recipient: string
+  channel: string
+  due_at: number
+  /** JSON text. */
+  payload: string
+  state: ReminderState
+  attempts: number
+  next_attempt_at: number
+  lease_owner: string | null
+  lease_expires_at: number | null
+  last_error: string | null
+  sent_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface ScheduleDatabase {
+  notifier_reminders: ReminderTable
+}
