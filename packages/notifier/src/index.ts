@@ -1,2 +1,67 @@
 // Public surface of the notifier; each part adds its exports here.
-export {}
+
+// Delivery channels (src/channels)
+export {
+  type BreakerChannel,
+  type BreakerState,
+  type CircuitBreakerOptions,
+  withCircuitBreaker,
+} from './channels/circuit-breaker.ts'
+export { type Clock, createManualClock, type ManualClock, systemClock } from './channels/clock.ts'
+export { createEmailChannel, type EmailChannelOptions } from './channels/email.ts'
+export { IDEMPOTENCY_HEADER, messageIdFor } from './channels/email-message.ts'
+export { createInAppChannel } from './channels/in-app.ts'
+export { createMemoryInboxStore, type InboxItem, type InboxStore } from './channels/inbox-store.ts'
+export { DeliveryRefusal } from './channels/results.ts'
+export { backoffDelay, type RetryOptions, withRetry } from './channels/retry.ts'
+export {
+  createSmsChannel,
+  MAX_SMS_CHARS,
+  type SmsMessage,
+  type SmsProvider,
+} from './channels/sms.ts'
+export type {
+  DeliveryChannel,
+  DeliveryErrorCode,
+  DeliveryResult,
+  JsonValue,
+  Notification,
+  Recipient,
+  SendOptions,
+} from './channels/types.ts'
+export { limits as notificationLimits } from './channels/validate.ts'
+export {
+  assertWebhookEndpoint,
+  createWebhookChannel,
+  type WebhookChannelOptions,
+  type WebhookEndpoint,
+} from './channels/webhook.ts'
+export {
+  signWebhookBody,
+  type VerifyOptions,
+  verifyWebhookSignature,
+  WEBHOOK_HEADERS,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from './channels/webhook-signature.ts'
+// Durable reminder schedule (src/schedule)
+export type { ScheduleDialect } from './schedule/claim.ts'
+export { migrateSchedule } from './schedule/migrate.ts'
+export { openReminderSchedule, type ScheduleStorage } from './schedule/open-schedule.ts'
+export { reminderKey } from './schedule/reminder-key.ts'
+export {
+  createReminderSchedule,
+  DEFAULT_GRACE_MS,
+  DEFAULT_MAX_ATTEMPTS,
+} from './schedule/reminder-schedule.ts'
+export type { ScheduleDatabase } from './schedule/schema.ts'
+export type {
+  ClaimResult,
+  ReminderInput,
+  ReminderKeyParts,
+  ReminderSchedule,
+  ReminderState,
+  ScheduledReminder,
+  ScheduleOptions,
+  UpsertResult,
+} from './schedule/types.ts'
