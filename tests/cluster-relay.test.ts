@@ -133,6 +133,19 @@ describe('two sync-server instances over Postgres and Redis', () => {
     const stored = await storedDoc(docName)
     expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(ann.doc))
     expect(stored.store.pendingStructs).toBeNull()
+
+    // The live set in Redis, with the owner of a doc by rendezvous hashing;
+    // an instance that stops leaves it at once.
+    type ClusterView = { members: Array<{ id: string }>; owner: { id: string } | null }
+    const view = async (server: SyncProcess) =>
+      (await (await fetch(`${server.url}/cluster?doc=${docName}`)).json()) as ClusterView
+    const both = await view(s1)
+    expect(both.members.map((m) => m.id)).toEqual([`s1-${database}`, `s2-${database}`])
+    expect((await view(s2)).owner).toEqual(both.owner)
+    await stopSyncProcess(s2)
+    const alone = await view(s1)
+    expect(alone.members.map((m) => m.id)).toEqual([`s1-${database}`])
+    expect(alone.owner?.id).toBe(`s1-${database}`)
   })
 
   it('never overbooks with RSVPs through both instances, and moves allocation off a frozen one', async () => {

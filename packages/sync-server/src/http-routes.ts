@@ -1,8 +1,11 @@
-// The plain HTTP side of the sync server: liveness, readiness, metrics.
+// The plain HTTP side of the sync server: liveness, readiness, metrics, and
+// in a cluster the live members with the owner of a doc (`/cluster?doc=`).
 // Anything else goes to `fallback` (the embedded app mounts the web app and
 // the APIs there) or gets a JSON 404.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Registry } from 'prom-client'
+import type { Membership } from './cluster/membership.ts'
+import { ownerOf } from './cluster/rendezvous.ts'
 import type { DocStore } from './storage/types.ts'
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void
@@ -11,6 +14,8 @@ export interface HttpRoutesOptions {
   store: DocStore
   registry: Registry
   isClosing: () => boolean
+  /** This instance and the cluster's live set, when running as a cluster. */
+  cluster?: { instanceId: string; membership: Membership }
   fallback?: RequestHandler
 }
 
@@ -36,6 +41,28 @@ export function createHttpRoutes(options: HttpRoutesOptions): RequestHandler {
           response.end(text)
         },
         () => sendJson(response, 500, { error: { code: 'internal', message: 'metrics failed' } }),
+      )
+      return
+    }
+    if (request.method === 'GET' && path === '/cluster' && options.cluster) {
+      const { instanceId, membership } = options.cluster
+      const doc = new URL(request.url ?? '/', 'http://localhost').searchParams.get('doc')
+      membership.live().then(
+        (members) => {
+          const owner = doc
+            ? ownerOf(
+                doc,
+                members.map((m) => m.id),
+              )
+            : undefined
+          sendJson(response, 200, {
+            instance: instanceId,
+            members,
+            ...(doc ? { doc, owner: members.find((m) => m.id === owner) ?? null } : {}),
+          })
+        },
+        () =>
+          sendJson(response, 503, { error: { code: 'unavailable', message: 'Redis unreachable' } }),
       )
       return
     }

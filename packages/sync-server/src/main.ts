@@ -108,8 +108,16 @@ function clusterOptions(
 ): { options: ClusterOptions; membership: Membership; redis: Redis } {
   const redis = new Redis(cluster.redisUrl)
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'))
+  const membership = createRedisMembership({
+    redis,
+    instanceId: cluster.instanceId,
+    address: cluster.advertiseUrl,
+    ttlMs: cluster.leaseTtlMs,
+    onError: (error) => logger.warn({ err: error }, 'membership heartbeat failed'),
+  })
   return {
     redis,
+    membership,
     options: {
       instanceId: cluster.instanceId,
       relay: createRedisRelay({
@@ -124,14 +132,8 @@ function clusterOptions(
         ttlMs: cluster.leaseTtlMs,
       }),
       leaseTtlMs: cluster.leaseTtlMs,
+      membership,
     },
-    membership: createRedisMembership({
-      redis,
-      instanceId: cluster.instanceId,
-      address: cluster.advertiseUrl,
-      ttlMs: cluster.leaseTtlMs,
-      onError: (error) => logger.warn({ err: error }, 'membership heartbeat failed'),
-    }),
   }
 }
 

@@ -13,6 +13,7 @@ import type { Principal, TokenVerifier } from './auth/verifier.ts'
 import { AwarenessRelay } from './cluster/awareness-relay.ts'
 import { DocLeases } from './cluster/doc-leases.ts'
 import { createLocalLeases, type Leases } from './cluster/lease.ts'
+import type { Membership } from './cluster/membership.ts'
 import type { Relay } from './cluster/relay.ts'
 import { defaults as configDefaults } from './config.ts'
 import { Connection } from './connection.ts'
@@ -60,6 +61,8 @@ export interface ClusterOptions {
   leases: Leases
   /** The TTL `leases` were made with: renewed every quarter, seats retried after one. */
   leaseTtlMs: number
+  /** The live instances, served at `GET /cluster` (started and stopped by the caller). */
+  membership?: Membership
 }
 
 export interface SyncServer {
@@ -128,6 +131,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       store: o.store,
       registry: metrics.registry,
       isClosing: () => closing,
+      cluster: o.cluster?.membership && {
+        instanceId: o.cluster.instanceId,
+        membership: o.cluster.membership,
+      },
       fallback: o.fallback,
     }),
   )
