@@ -53,6 +53,8 @@ export interface SyncServerOptions {
    * (compaction, seats) under Redis leases. Without it, this process is alone.
    */
   cluster?: ClusterOptions
+  /** Told the name of every doc a commit changed, on this instance (never throws back). */
+  onDocChanged?: (docName: string) => void
 }
 
 export interface ClusterOptions {

@@ -38,6 +38,8 @@ export interface SyncEngineOptions {
   cluster?: { relay: Relay; awareness: AwarenessRelay }
   /** How often a doc whose seat lease is held elsewhere is looked at again. */
   seatRetryMs?: number
+  /** Told after every commit that changed a doc (the embedded notifier listens). */
+  onDocChanged?: (docName: string) => void
 }
 
 export class SyncEngine {
@@ -161,6 +163,15 @@ export class SyncEngine {
         )
         return
       }
+    }
+  }
+
+  /** Tells the listener a commit changed `docName`; its failure never stops the relay. */
+  #changed(docName: string): void {
+    try {
+      this.#options.onDocChanged?.(docName)
+    } catch (error) {
+      this.#options.logger.error({ err: error, doc: docName }, 'doc change listener failed')
     }
   }
 
@@ -292,6 +303,7 @@ export class SyncEngine {
       this.#options.metrics.updatesIn.inc()
       this.#adopt(doc, checked.update)
       this.#options.cluster?.relay.publish(doc.name, checked.update)
+      this.#changed(doc.name)
     } finally {
       this.registry.release(doc)
     }
@@ -361,6 +373,7 @@ export class SyncEngine {
       const sent = doc.broadcast(outgoing.encodeSyncUpdate(update), except)
       this.#options.metrics.updatesOut.inc(sent)
       this.#options.cluster?.relay.publish(doc.name, update)
+      this.#changed(doc.name)
       for (const entry of entries)
         this.#options.metrics.relaySeconds.observe((now - entry.receivedAt) / 1000)
       doc.tail.rows += entries.length

@@ -1,6 +1,7 @@
-// POST /internal/access-check: the sync servers' periodic recheck (see
-// @plansync/protocol access-check.ts). Guarded by a shared secret compared
-// in constant time; without a configured secret the route does not exist.
+// The internal routes, guarded by a shared secret compared in constant time;
+// without a configured secret they do not exist. POST /internal/access-check
+// is the sync servers' periodic recheck (see @plansync/protocol
+// access-check.ts); the recipients of a calendar are for the notifier.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { MAX_ACCESS_CHECKS, MAX_DOC_NAME_LENGTH } from '@plansync/protocol'
@@ -9,6 +10,7 @@ import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
 import type { AuthEnv } from '../http/env.ts'
 import { errorResponses, jsonBody, jsonResponse, Text } from '../http/openapi.ts'
+import { recipientsRoutes } from './recipients-route.ts'
 
 const AccessCheckBody = z
   .object({
@@ -59,5 +61,6 @@ export function accessCheckRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
       return c.json({ roles }, 200)
     },
   )
+  app.route('/', recipientsRoutes(deps))
   return app
 }
