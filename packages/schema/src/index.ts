@@ -34,6 +34,13 @@ export {
   type Task,
   updateTask,
 } from './event-doc.ts'
+export {
+  addInboxEntry,
+  type InboxEntry,
+  markInboxEntry,
+  pruneInbox,
+  readInbox,
+} from './inbox-doc.ts'
 export { type IssueReporter, ignoreIssues, SchemaError, type SchemaIssue } from './issues.ts'
 export {
   type CalendarPrefs,
