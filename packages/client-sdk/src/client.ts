@@ -2,11 +2,12 @@
 // API, and opens docs (one shared handle per doc name) that work offline
 // from the local store and sync when the network allows.
 
-import { calendarDocName, eventDocName, prefsDocName } from '@plansync/protocol'
+import { calendarDocName, eventDocName, inboxDocName, prefsDocName } from '@plansync/protocol'
 import { type AuthApi, createAuthApi, type User } from './auth-api.ts'
 import { CalendarHandle } from './calendar-handle.ts'
 import { DocHandle } from './doc-handle.ts'
 import { EventHandle } from './event-handle.ts'
+import { InboxHandle } from './inbox-handle.ts'
 import { PrefsHandle } from './prefs-handle.ts'
 import type { LocalStore } from './storage/types.ts'
 import type { BackoffOptions } from './sync/backoff.ts'
@@ -49,6 +50,8 @@ export interface PlansyncClient {
   openEvent(id: string): Promise<EventHandle>
   /** This user's private settings (`user:<id>:prefs`): calendar colours, hidden calendars, own reminders. */
   openPrefs(): Promise<PrefsHandle>
+  /** This user's in-app notifications (`user:<id>:inbox`), live. */
+  openInbox(): Promise<InboxHandle>
   /** Reconnects every doc now (call on `online` and when the app becomes visible). */
   retryNow(): void
   /** True while some open doc has local changes the server has not confirmed. */
@@ -156,6 +159,10 @@ export function createClient(options: ClientOptions): PlansyncClient {
     async openPrefs() {
       const me = user ?? (await client.restoreUser())
       return new PrefsHandle(me.id, await client.openDoc(prefsDocName(me.id)))
+    },
+    async openInbox() {
+      const me = user ?? (await client.restoreUser())
+      return new InboxHandle(me.id, await client.openDoc(inboxDocName(me.id)))
     },
     retryNow() {
       for (const { handle } of handles.values()) void handle.then((h) => h.sync.retryNow())
