@@ -65,3 +65,20 @@ export type {
   ScheduleOptions,
   UpsertResult,
 } from './schedule/types.ts'
+// The service (src/service)
+export {
+  type ChangeFeed,
+  type ChangeFeedHandlers,
+  createLocalChangeFeed,
+  createRelayChangeFeed,
+} from './service/change-feed.ts'
+export { Dispatcher, type DispatcherOptions } from './service/dispatcher.ts'
+export { createDocInboxStore } from './service/doc-inbox-store.ts'
+export { createStoreDocReader, type DocReader } from './service/doc-reader.ts'
+export { createDocWriter, type DocWriter } from './service/doc-writer.ts'
+export { createNotifierMetrics, type NotifierMetrics } from './service/metrics.ts'
+export {
+  type CalendarRecipients,
+  createHttpRecipientDirectory,
+  type RecipientDirectory,
+} from './service/recipients.ts'

@@ -1,7 +1,6 @@
 // Where in-app notifications land: a per-user inbox with read/unread. The
-// interface is what the in-app channel needs; the Yjs `user:<id>:inbox` doc
-// will implement it later, the memory store serves tests and the embedded
-// default until then.
+// interface is what the in-app channel needs; the user's Yjs inbox doc
+// implements it (service/doc-inbox-store.ts), the memory store serves tests.
 import type { JsonValue } from './types.ts'
 
 export interface InboxItem {
