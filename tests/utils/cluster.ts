@@ -43,8 +43,24 @@ export interface ClusterOptions {
 const INTERNAL_SECRET = 'cluster-test-internal-secret-0123456789'
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
+  // Whatever started is stopped again if a later part fails to start.
+  const started: Array<() => Promise<void>> = []
+  try {
+    return await launchCluster(options, started)
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => {})
+    throw error
+  }
+}
+
+async function launchCluster(
+  options: ClusterOptions,
+  started: Array<() => Promise<void>>,
+): Promise<TestCluster> {
   const postgres = await startPostgres()
+  started.push(() => postgres.stop())
   const redis = await startRedis({ appendOnly: true })
+  started.push(() => redis.stop())
   const store = createPostgresStore({ url: postgres.url, max: 1 })
   await store.migrate()
   await store.close()
@@ -66,6 +82,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
         },
       })
     : undefined
+  if (auth) started.push(() => stopSyncProcess(auth, 'SIGKILL').then(() => removeDataDir(auth)))
   const tokenEnv: Record<string, string> = auth
     ? {
         SYNC_INSECURE_DEV_AUTH: 'false',
@@ -87,7 +104,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
         ...options.env,
       },
     })
-  const instances = await Promise.all([0, 1, 2].map(launch))
+  const instances: SyncProcess[] = []
+  started.push(async () => {
+    for (const instance of instances) {
+      await stopSyncProcess(instance, 'SIGKILL')
+      await removeDataDir(instance)
+    }
+  })
+  for (const i of [0, 1, 2]) instances.push(await launch(i))
   const nginx = await startNginx({
     port: proxyPort,
     sync: ports.map((port) => `127.0.0.1:${port}`) as [string, string, string],
