@@ -70,6 +70,11 @@ function Agenda(props: { id: string }) {
   )
 }
 
+function Inbox() {
+  const { handle, error } = useInbox()
+  return createElement('p', null, error ? `error: ${error.name}` : handle ? 'open' : 'opening')
+}
+
 describe('React hooks', () => {
   const clients: PlansyncClient[] = []
   afterEach(async () => {
@@ -125,10 +130,6 @@ describe('React hooks', () => {
   it('returns an error instead of throwing when a handle cannot open', async () => {
     const { client } = offlineClient()
     clients.push(client)
-    function Inbox() {
-      const { handle, error } = useInbox()
-      return createElement('p', null, error ? `error: ${error.name}` : handle ? 'open' : 'opening')
-    }
     render(withClient(client, createElement(Inbox)))
     // Not signed in, and no server to ask who we are.
     await screen.findByText(/^error: /, {}, { timeout: 20_000 })
