@@ -19,6 +19,25 @@ export interface Calendar {
   doc: string
 }
 
+export interface Member {
+  userId: string
+  username: string
+  displayName: string
+  role: Role
+}
+
+export interface Invite {
+  id: string
+  calendarId: string
+  calendarName: string
+  role: 'editor' | 'viewer'
+  invitedBy: string
+  inviteeUserId: string | null
+  inviteeEmail: string | null
+  expiresAt: number
+  status: 'pending' | 'accepted' | 'declined' | 'revoked'
+}
+
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
@@ -112,6 +131,42 @@ export function createAuthApi(options: AuthApiOptions) {
     listCalendars: () => call<{ calendars: Calendar[] }>('GET', '/calendars'),
     createCalendar: (input: { name: string; colour?: string; timeZone?: string }) =>
       call<{ calendar: Calendar }>('POST', '/calendars', input),
+    getCalendar: (calendarId: string) =>
+      call<{ calendar: Calendar }>('GET', `/calendars/${encodeURIComponent(calendarId)}`),
+    /** Owners and editors rename, recolour or move a calendar to another default zone. */
+    updateCalendar: (
+      calendarId: string,
+      patch: { name?: string; colour?: string; timeZone?: string },
+    ) =>
+      call<{ calendar: Calendar }>('PATCH', `/calendars/${encodeURIComponent(calendarId)}`, patch),
+    /** Owners only: removes the calendar, its members, invites and events for everyone. */
+    deleteCalendar: (calendarId: string) =>
+      call<void>('DELETE', `/calendars/${encodeURIComponent(calendarId)}`),
+    listMembers: (calendarId: string) =>
+      call<{ members: Member[] }>('GET', `/calendars/${encodeURIComponent(calendarId)}/members`),
+    /** Owners only; the change reaches the member's open docs at once. */
+    changeRole: (calendarId: string, userId: string, role: Role) =>
+      call<void>(
+        'PATCH',
+        `/calendars/${encodeURIComponent(calendarId)}/members/${encodeURIComponent(userId)}`,
+        { role },
+      ),
+    transferOwnership: (calendarId: string, userId: string) =>
+      call<void>('POST', `/calendars/${encodeURIComponent(calendarId)}/transfer`, { userId }),
+    listInvites: (calendarId: string) =>
+      call<{ invites: Invite[] }>('GET', `/calendars/${encodeURIComponent(calendarId)}/invites`),
+    revokeInvite: (calendarId: string, inviteId: string) =>
+      call<void>(
+        'DELETE',
+        `/calendars/${encodeURIComponent(calendarId)}/invites/${encodeURIComponent(inviteId)}`,
+      ),
+    /** Invites addressed to the signed-in user. */
+    myInvites: () => call<{ invites: Invite[] }>('GET', '/invites'),
+    /** What an invite link offers, before answering it. */
+    viewInvite: (secret: string) =>
+      call<{ invite: Invite }>('GET', `/invites/${encodeURIComponent(secret)}`),
+    declineInvite: (secret: string) =>
+      call<void>('POST', `/invites/${encodeURIComponent(secret)}/decline`),
     /**
      * Registers an event of a calendar so its planning doc (`event:<id>`)
      * opens for the calendar's members: pass the id `createEvent` returned
@@ -130,6 +185,17 @@ export function createAuthApi(options: AuthApiOptions) {
       call<{ link: string }>('POST', `/calendars/${encodeURIComponent(calendarId)}/invites`, input),
     acceptInvite: (secret: string) =>
       call<void>('POST', `/invites/${encodeURIComponent(secret)}/accept`),
+    listEventRecords: (calendarId: string) =>
+      call<{ events: Array<{ id: string; doc: string }> }>(
+        'GET',
+        `/calendars/${encodeURIComponent(calendarId)}/events`,
+      ),
+    /** Removes an event's planning space; its open docs are closed for everyone. */
+    deleteEventRecord: (calendarId: string, eventId: string) =>
+      call<void>(
+        'DELETE',
+        `/calendars/${encodeURIComponent(calendarId)}/events/${encodeURIComponent(eventId)}`,
+      ),
     removeMember: (calendarId: string, userId: string) =>
       call<void>(
         'DELETE',

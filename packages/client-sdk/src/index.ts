@@ -1,4 +1,11 @@
-export { ApiError, type AuthApi, type Calendar, type User } from './auth-api.ts'
+export {
+  ApiError,
+  type AuthApi,
+  type Calendar,
+  type Invite,
+  type Member,
+  type User,
+} from './auth-api.ts'
 export { CalendarHandle } from './calendar-handle.ts'
 export { type ClientOptions, createClient, type PlansyncClient } from './client.ts'
 export type { DocHandle } from './doc-handle.ts'

@@ -1,0 +1,74 @@
+// The SDK's auth API client against the real embedded process: members and
+// roles, invites (view, decline, revoke), calendar settings and deletion,
+// event records; refusals come back as ApiError with the server's code.
+import { ApiError } from '@plansync/client-sdk'
+import { describe, expect, it } from 'vitest'
+import { useEmbeddedServer } from './utils/sdk-harness.ts'
+
+describe('SDK auth API client', () => {
+  const harness = useEmbeddedServer()
+
+  it('manages members, invites, calendars and event records, with typed refusals', async () => {
+    const ann = harness.client('api-ann')
+    const bob = harness.client('api-bob')
+    const cat = harness.client('api-cat')
+    await ann.register({ username: 'api-ann', password: 'a long password for ann' })
+    const bobUser = await bob.register({ username: 'api-bob', password: 'a long password for bob' })
+    await cat.register({ username: 'api-cat', password: 'a long password for cat' })
+    const { calendar } = await ann.api.createCalendar({ name: 'Club' })
+
+    // Invite, look at it, accept; another one declined; a third revoked.
+    const { link } = await ann.api.invite(calendar.id, { username: 'api-bob', role: 'viewer' })
+    const secret = link.split('/invite/')[1] as string
+    expect((await bob.api.viewInvite(secret)).invite).toMatchObject({
+      calendarName: 'Club',
+      role: 'viewer',
+      status: 'pending',
+    })
+    expect((await bob.api.myInvites()).invites).toHaveLength(1)
+    await bob.api.acceptInvite(secret)
+    const toCat = await ann.api.invite(calendar.id, { username: 'api-cat', role: 'editor' })
+    await cat.api.declineInvite(toCat.link.split('/invite/')[1] as string)
+    const again = await ann.api.invite(calendar.id, { username: 'api-cat', role: 'editor' })
+    const pending = (await ann.api.listInvites(calendar.id)).invites.filter(
+      (invite) => invite.status === 'pending',
+    )
+    expect(pending).toHaveLength(1)
+    await ann.api.revokeInvite(calendar.id, pending[0]?.id as string)
+    const revoked = await cat.api
+      .acceptInvite(again.link.split('/invite/')[1] as string)
+      .catch((error: unknown) => error)
+    expect(revoked).toBeInstanceOf(ApiError)
+
+    // Roles: a viewer cannot rename; raised to editor, it can.
+    expect((await ann.api.listMembers(calendar.id)).members.map((m) => m.role)).toEqual([
+      'owner',
+      'viewer',
+    ])
+    const refused = await bob.api
+      .updateCalendar(calendar.id, { name: 'Mine' })
+      .catch((error: unknown) => error)
+    expect(refused).toMatchObject({ status: 403, code: 'forbidden' })
+    await ann.api.changeRole(calendar.id, bobUser.id, 'editor')
+    const renamed = await bob.api.updateCalendar(calendar.id, { name: 'Chess club' })
+    expect(renamed.calendar).toMatchObject({ name: 'Chess club', role: 'editor' })
+    expect((await ann.api.getCalendar(calendar.id)).calendar.name).toBe('Chess club')
+
+    // Event records: registered under the client's id, listed, deleted.
+    const eventId = '7d0b2c7e-2f0e-4f7b-9c55-3a6c1e2d4b10'
+    await bob.api.createEventRecord(calendar.id, eventId)
+    expect((await ann.api.listEventRecords(calendar.id)).events.map((e) => e.id)).toEqual([eventId])
+    await ann.api.deleteEventRecord(calendar.id, eventId)
+    expect((await ann.api.listEventRecords(calendar.id)).events).toEqual([])
+
+    // Only the owner deletes; then it is gone for everyone.
+    expect(
+      await bob.api.deleteCalendar(calendar.id).catch((error: unknown) => error),
+    ).toMatchObject({ status: 403 })
+    await ann.api.deleteCalendar(calendar.id)
+    expect(await bob.api.getCalendar(calendar.id).catch((error: unknown) => error)).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    })
+  })
+})
