@@ -9,6 +9,7 @@ import { memberRoutes } from './calendars/member-routes.ts'
 import { calendarRoutes } from './calendars/routes.ts'
 import type { AuthDeps } from './deps.ts'
 import { AuthError } from './errors.ts'
+import { feedRoutes } from './feeds/routes.ts'
 import type { AuthEnv } from './http/env.ts'
 import { errorHandler, notFound, validationHook } from './http/errors.ts'
 import { sessionAuth } from './http/session-auth.ts'
@@ -48,6 +49,7 @@ export function createAuthApp(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     inviteManageRoutes,
     inviteAnswerRoutes,
     syncTokenRoutes,
+    feedRoutes,
     accessCheckRoutes,
   ]) {
     app.route('/', routes(deps))

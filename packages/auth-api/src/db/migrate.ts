@@ -4,10 +4,12 @@
 import type { Kysely } from 'kysely'
 import { type Migration, Migrator } from 'kysely/migration'
 import * as initial from './migrations/0001-initial.ts'
+import * as feeds from './migrations/0002-feeds.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-feeds': feeds,
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

@@ -69,6 +69,19 @@ export interface EventsTable {
   created_at: number
 }
 
+export interface FeedsTable {
+  id: string
+  user_id: string
+  /** Null: every calendar the user is a member of. */
+  calendar_id: string | null
+  /** 1: free/busy only (no titles, places, descriptions or attendees). */
+  busy_only: number
+  /** SHA-256 of the secret in the feed URL, hex. */
+  token_hash: string
+  created_at: number
+  rotated_at: number | null
+}
+
 /** The outbox: work that must finish even if the process dies half-way (retried until done). */
 export interface JobsTable {
   id: string
@@ -89,4 +102,5 @@ export interface Database {
   invites: InvitesTable
   events: EventsTable
   jobs: JobsTable
+  feeds: FeedsTable
 }

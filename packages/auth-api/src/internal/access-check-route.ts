@@ -10,6 +10,7 @@ import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
 import type { AuthEnv } from '../http/env.ts'
 import { errorResponses, jsonBody, jsonResponse, Text } from '../http/openapi.ts'
+import { feedResolveRoutes } from './feed-resolve-route.ts'
 import { recipientsRoutes } from './recipients-route.ts'
 
 const AccessCheckBody = z
@@ -62,5 +63,6 @@ export function accessCheckRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     },
   )
   app.route('/', recipientsRoutes(deps))
+  app.route('/', feedResolveRoutes(deps))
   return app
 }
