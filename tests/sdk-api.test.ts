@@ -61,6 +61,18 @@ describe('SDK auth API client', () => {
     await ann.api.deleteEventRecord(calendar.id, eventId)
     expect((await ann.api.listEventRecords(calendar.id)).events).toEqual([])
 
+    // Feed links: the secret only in the creation and rotation answers.
+    const feed = await bob.api.createFeed({ calendarId: calendar.id, busyOnly: true })
+    expect(feed.url).toMatch(/\/feeds\/[A-Za-z0-9_-]{43}\.ics$/)
+    expect(feed.webcalUrl.startsWith('webcal://')).toBe(true)
+    const rotated = await bob.api.rotateFeed(feed.feed.id)
+    expect(rotated.url).not.toBe(feed.url)
+    expect((await bob.api.listFeeds()).feeds).toEqual([
+      expect.objectContaining({ id: feed.feed.id, busyOnly: true, calendarId: calendar.id }),
+    ])
+    await bob.api.deleteFeed(feed.feed.id)
+    expect((await bob.api.listFeeds()).feeds).toEqual([])
+
     // Only the owner deletes; then it is gone for everyone.
     expect(
       await bob.api.deleteCalendar(calendar.id).catch((error: unknown) => error),

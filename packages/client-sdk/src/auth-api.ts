@@ -38,6 +38,22 @@ export interface Invite {
   status: 'pending' | 'accepted' | 'declined' | 'revoked'
 }
 
+export interface Feed {
+  id: string
+  /** Null: every calendar of the user. */
+  calendarId: string | null
+  busyOnly: boolean
+  createdAt: number
+  rotatedAt: number | null
+}
+
+/** A feed link; `url` and `webcalUrl` carry the secret and are shown only here. */
+export interface FeedLink {
+  feed: Feed
+  url: string
+  webcalUrl: string
+}
+
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
@@ -196,6 +212,14 @@ export function createAuthApi(options: AuthApiOptions) {
         'DELETE',
         `/calendars/${encodeURIComponent(calendarId)}/events/${encodeURIComponent(eventId)}`,
       ),
+    /** An iCal feed URL for Google, Apple or Outlook: one calendar or all, full or busy times only. */
+    createFeed: (input: { calendarId?: string; busyOnly?: boolean } = {}) =>
+      call<FeedLink>('POST', '/feeds', input),
+    listFeeds: () => call<{ feeds: Feed[] }>('GET', '/feeds'),
+    /** A new secret URL; subscribers of the old one stop getting updates. */
+    rotateFeed: (feedId: string) =>
+      call<FeedLink>('POST', `/feeds/${encodeURIComponent(feedId)}/rotate`),
+    deleteFeed: (feedId: string) => call<void>('DELETE', `/feeds/${encodeURIComponent(feedId)}`),
     removeMember: (calendarId: string, userId: string) =>
       call<void>(
         'DELETE',

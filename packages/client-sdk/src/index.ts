@@ -2,6 +2,8 @@ export {
   ApiError,
   type AuthApi,
   type Calendar,
+  type Feed,
+  type FeedLink,
   type Invite,
   type Member,
   type User,
