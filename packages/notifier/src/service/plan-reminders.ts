@@ -1,0 +1,142 @@
+// Turns a calendar doc's current snapshot into the reminders that should
+// fire in a time window, per member and channel. Pure: the planner feeds it
+// docs, the schedule stores the result.
+//
+// Which reminders: an event's defaults (or an occurrence's override of
+// them), unless the member set their own in their prefs doc (for the event
+// or one occurrence), which replace the defaults for that member only; an
+// empty list mutes. Cancelled events and occurrences remind nobody.
+//
+// Identity: (event, occurrence, minutes before, member, channel). The
+// occurrence is its recurrence id (the original start), so moving a one-off
+// event or one occurrence keeps the key and only moves the due time; moving
+// a whole series or changing its rule makes new recurrence ids (as in RFC
+// 5545), so the old reminders are cancelled and new ones planned.
+
+import { expandEvents, type Occurrence, readEvents, readOwnReminders } from '@plansync/schema'
+import type * as Y from 'yjs'
+import type { Notification } from '../channels/types.ts'
+import type { ReminderInput } from '../schedule/types.ts'
+
+export interface PlanMember {
+  userId: string
+  displayName: string
+  email: string | null
+  /** The member's prefs doc (own reminders), if they have one. */
+  prefs?: Y.Doc
+  /** Channels this member gets reminders on (`in-app`, `email`, ...). */
+  channels: readonly string[]
+}
+
+export interface PlanInput {
+  calendarName: string
+  calendar: Y.Doc
+  members: readonly PlanMember[]
+  /** Reminders due in [from, to) are planned. */
+  from: number
+  to: number
+  /** Where the app shows the event (for links), e.g. `https://plans.example`. */
+  appUrl?: string
+}
+
+const MINUTE = 60_000
+/** The longest reminder the schema allows (366 days), so far-off occurrences are expanded too. */
+const MAX_LEAD_MS = 60 * 24 * 366 * MINUTE
+/** For one-off events, which have no recurrence id. */
+const SINGLE = 'single'
+
+export function planReminders(input: PlanInput): ReminderInput[] {
+  const events = readEvents(input.calendar)
+  const byId = new Map(events.map((event) => [event.id, event]))
+  const occurrences = expandEvents(events, input.from, input.to + MAX_LEAD_MS)
+  const planned: ReminderInput[] = []
+  for (const occurrence of occurrences) {
+    if (occurrence.status === 'cancelled') continue
+    const event = byId.get(occurrence.eventId)
+    if (!event) continue
+    const recurrenceId = occurrence.recurrenceId ?? undefined
+    const defaults = (recurrenceId && event.overrides[recurrenceId]?.reminders) || event.reminders
+    for (const member of input.members) {
+      const own = member.prefs && readOwnReminders(member.prefs, event.id, recurrenceId)
+      for (const minutes of new Set(own ?? defaults)) {
+        const dueAt = occurrence.startMs - minutes * MINUTE
+        if (dueAt < input.from || dueAt >= input.to) continue
+        for (const channel of member.channels) {
+          planned.push({
+            eventId: event.id,
+            occurrence: occurrence.recurrenceId ?? SINGLE,
+            reminderId: String(minutes),
+            recipient: member.userId,
+            channel,
+            dueAt,
+            payload: notificationFor(
+              input,
+              occurrence,
+              member,
+              minutes,
+            ) as unknown as ReminderInput['payload'],
+          })
+        }
+      }
+    }
+  }
+  return planned.sort((a, b) => a.dueAt - b.dueAt)
+}
+
+function notificationFor(
+  input: PlanInput,
+  occurrence: Occurrence,
+  member: PlanMember,
+  minutes: number,
+): Notification {
+  const when = formatStart(occurrence)
+  return {
+    kind: 'reminder',
+    recipient: {
+      userId: member.userId,
+      name: member.displayName,
+      ...(member.email ? { email: member.email } : {}),
+    },
+    title: `${occurrence.title}: ${when}`,
+    body: [
+      `${occurrence.title} (${input.calendarName}) starts ${describeLead(minutes)}: ${when}.`,
+      occurrence.location ? `Where: ${occurrence.location}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    ...(input.appUrl
+      ? { url: `${input.appUrl}/events/${encodeURIComponent(occurrence.eventId)}` }
+      : {}),
+    createdAt: occurrence.startMs - minutes * MINUTE,
+    data: {
+      eventId: occurrence.eventId,
+      recurrenceId: occurrence.recurrenceId,
+      start: occurrence.start,
+      timeZone: occurrence.timeZone,
+      startsAt: new Date(occurrence.startMs).toISOString(),
+      minutesBefore: minutes,
+    },
+  }
+}
+
+/** The start in the event's own zone, e.g. `Sat 28 Mar 2026, 11:00 (Europe/Berlin)`. */
+function formatStart(occurrence: Occurrence): string {
+  if (occurrence.allDay) return `${occurrence.start} (all day)`
+  const text = new Intl.DateTimeFormat('en-GB', {
+    timeZone: occurrence.timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(occurrence.startMs))
+  return `${text} (${occurrence.timeZone})`
+}
+
+function describeLead(minutes: number): string {
+  if (minutes === 0) return 'now'
+  if (minutes % 1440 === 0) return `in ${minutes / 1440} day${minutes === 1440 ? '' : 's'}`
+  if (minutes % 60 === 0) return `in ${minutes / 60} hour${minutes === 60 ? '' : 's'}`
+  return `in ${minutes} minutes`
+}
