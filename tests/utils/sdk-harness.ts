@@ -16,6 +16,8 @@ import {
 
 export interface SdkHarness {
   server(): SyncProcess
+  /** Stops the process (SIGTERM) and starts it again on the same data and port. */
+  restart(): Promise<void>
   /** A client whose replicas live in `<temp>/<name>`; the same name reopens the same store. */
   client(name: string, session?: string | null): PlansyncClient
 }
@@ -40,6 +42,15 @@ export function useEmbeddedServer(): SdkHarness {
     server() {
       if (!server) throw new Error('the server starts in beforeAll')
       return server
+    },
+    async restart() {
+      const old = this.server()
+      await stopSyncProcess(old)
+      server = await startSyncProcess({
+        main: embeddedMain,
+        dataDir: old.dataDir,
+        port: Number(new URL(old.url).port),
+      })
     },
     client(name, session) {
       const client = createClient({

@@ -1,10 +1,24 @@
-// One process, one port: the auth API under /auth and the sync server's
-// WebSocket endpoint and health routes, sharing an in-process pub/sub for
-// access changes and a generated signing key in the data folder. This is
-// what `npm start` runs.
+// One process, one port: the auth API under /auth, the sync server's
+// WebSocket endpoint and health routes, and the notifier, sharing an
+// in-process pub/sub for access changes and a generated signing key in the
+// data folder. This is what `npm start` runs.
 import { randomBytes } from 'node:crypto'
+import path from 'node:path'
 import { getRequestListener } from '@hono/node-server'
 import { AUTH_BASE_PATH, createAuthService, loadAuthConfig } from '@plansync/auth-api'
+import {
+  createDocInboxStore,
+  createDocWriter,
+  createEmailChannel,
+  createHttpRecipientDirectory,
+  createInAppChannel,
+  createLocalChangeFeed,
+  createStoreDocReader,
+  type DeliveryChannel,
+  openReminderSchedule,
+  smtpOptionsFromUrl,
+  startNotifier,
+} from '@plansync/notifier'
 import { createMemoryPubSub } from '@plansync/pubsub'
 import {
   createHttpAccessChecker,
@@ -42,7 +56,10 @@ export async function startEmbedded(
   const authService = await createAuthService(auth, { logger, pubsub })
   const store = await openStore(sync.storage)
   const authListener = getRequestListener(authService.app.fetch)
+  const changes = createLocalChangeFeed()
   const server = createSyncServer({
+    // Every commit tells the notifier which doc changed.
+    onDocChanged: (docName) => changes.notify(docName),
     store,
     verifier: createSyncTokenVerifier({ jwks: authService.deps.syncTokens.publicJwks }),
     pubsub,
@@ -72,10 +89,47 @@ export async function startEmbedded(
     },
   })
   const url = await server.listen(sync.port, sync.host)
+  const reader = createStoreDocReader(store)
+  // Inbox entries go to storage, then to the sync server, which sends them
+  // to the user's open apps.
+  const writer = createDocWriter({
+    store,
+    announce: (docName, update) => server.engine.applyRemote(docName, update),
+  })
+  const channels: DeliveryChannel[] = [
+    createInAppChannel({ store: createDocInboxStore({ reader, writer }) }),
+  ]
+  if (env.SMTP_URL) {
+    channels.push(
+      createEmailChannel({
+        smtp: smtpOptionsFromUrl(env.SMTP_URL),
+        from: env.MAIL_FROM ?? `plansync <plansync@${new URL(publicUrl).hostname}>`,
+      }),
+    )
+  }
+  const notifier = await startNotifier({
+    instanceId: 'embedded',
+    schedule: await openReminderSchedule(
+      sync.storage.kind === 'sqlite'
+        ? { kind: 'sqlite', file: path.join(path.dirname(sync.storage.file), 'notifier.sqlite') }
+        : { kind: 'postgres', url: sync.storage.url },
+    ),
+    feed: changes,
+    reader,
+    recipients: createHttpRecipientDirectory({
+      authUrl: publicUrl,
+      secret: internalSecret,
+      fetch: async (input, init) => authService.app.fetch(new Request(input, init)),
+    }),
+    channels,
+    logger: logger.child({ module: 'notifier' }),
+    appUrl: publicUrl,
+  })
   return {
     url,
     storage: store.kind,
     async close(options) {
+      await notifier.close()
       await server.close(options)
       await authService.close()
       await pubsub.close()

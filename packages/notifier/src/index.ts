@@ -44,6 +44,8 @@ export {
   type WebhookHeaders,
   type WebhookVerification,
 } from './channels/webhook-signature.ts'
+// The service (src/service) and its composition
+export { type Notifier, type NotifierOptions, startNotifier } from './notifier.ts'
 // Durable reminder schedule (src/schedule)
 export type { ScheduleDialect } from './schedule/claim.ts'
 export { migrateSchedule } from './schedule/migrate.ts'
@@ -65,7 +67,6 @@ export type {
   ScheduleOptions,
   UpsertResult,
 } from './schedule/types.ts'
-// The service (src/service)
 export {
   type ChangeFeed,
   type ChangeFeedHandlers,
@@ -77,8 +78,11 @@ export { createDocInboxStore } from './service/doc-inbox-store.ts'
 export { createStoreDocReader, type DocReader } from './service/doc-reader.ts'
 export { createDocWriter, type DocWriter } from './service/doc-writer.ts'
 export { createNotifierMetrics, type NotifierMetrics } from './service/metrics.ts'
+export { type PlanInput, type PlanMember, planReminders } from './service/plan-reminders.ts'
+export { Planner, type PlannerOptions } from './service/planner.ts'
 export {
   type CalendarRecipients,
   createHttpRecipientDirectory,
   type RecipientDirectory,
 } from './service/recipients.ts'
+export { smtpOptionsFromUrl } from './service/smtp-url.ts'

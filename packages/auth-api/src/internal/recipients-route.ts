@@ -1,6 +1,7 @@
-// GET /internal/calendars/{id}/recipients: who a calendar's reminders and
-// change notifications go to (the notifier asks). Members with their contact
-// details, behind the same shared secret as the access check.
+// For the notifier, behind the same shared secret as the access check:
+// GET /internal/calendars lists every calendar (to plan them all after a
+// restart), GET /internal/calendars/{id}/recipients says who a calendar's
+// reminders and change notifications go to, with contact details.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { CalendarParams } from '../calendars/schemas.ts'
 import type { AuthDeps } from '../deps.ts'
@@ -26,6 +27,28 @@ const Recipients = z
 /** Mounted by accessCheckRoutes' app, after its secret check on /internal/*. */
 export function recipientsRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
   const app = new OpenAPIHono<AuthEnv>()
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/internal/calendars',
+      tags: ['internal'],
+      responses: {
+        200: jsonResponse(
+          z.object({ calendars: z.array(z.object({ id: z.string() })) }).openapi('CalendarIds'),
+          'every calendar',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const rows = await deps.database.db
+        .selectFrom('calendars')
+        .select('id')
+        .orderBy('id')
+        .execute()
+      return c.json({ calendars: rows.map((row) => ({ id: row.id })) }, 200)
+    },
+  )
   app.openapi(
     createRoute({
       method: 'get',

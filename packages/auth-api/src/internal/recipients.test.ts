@@ -60,6 +60,11 @@ describeEachStore('calendar recipients (internal)', (auth) => {
     expect(
       (await api.call('GET', '/internal/calendars/nope/recipients', { headers: internal })).status,
     ).toBe(404)
+    const all = await api.call<{ calendars: Array<{ id: string }> }>('GET', '/internal/calendars', {
+      headers: internal,
+    })
+    expect(all.body.calendars).toEqual([{ id }])
+    expect((await api.call('GET', '/internal/calendars')).status).toBe(401)
     expect(
       (await api.call('GET', '/internal/calendars/bad%20id/recipients', { headers: internal }))
         .status,

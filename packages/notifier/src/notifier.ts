@@ -1,0 +1,107 @@
+// The notifier as one object: the change feed drives the planner, the
+// planner keeps the schedule in step with the docs, the dispatcher sends
+// what is due. Embedded mode and the notifier process both build it here.
+import type { Logger } from 'pino'
+import { type Clock, systemClock } from './channels/clock.ts'
+import type { DeliveryChannel } from './channels/types.ts'
+import type { ReminderSchedule } from './schedule/types.ts'
+import type { ChangeFeed } from './service/change-feed.ts'
+import { Dispatcher } from './service/dispatcher.ts'
+import type { DocReader } from './service/doc-reader.ts'
+import { createNotifierMetrics, type NotifierMetrics } from './service/metrics.ts'
+import { Planner } from './service/planner.ts'
+import type { CalendarRecipients, RecipientDirectory } from './service/recipients.ts'
+
+export interface NotifierOptions {
+  /** This replica's name: the lease owner of the reminders it claims. */
+  instanceId: string
+  schedule: ReminderSchedule
+  feed: ChangeFeed
+  reader: DocReader
+  recipients: RecipientDirectory
+  /** The channels this deployment can deliver on. */
+  channels: readonly DeliveryChannel[]
+  logger: Logger
+  clock?: Clock
+  appUrl?: string
+  /** How far ahead reminders are planned (default 7 days). */
+  horizonMs?: number
+  /** A full re-plan this often, moving the horizon along (default 1 hour). */
+  replanEveryMs?: number
+  /** Plans start this far back, so a reminder due just now is not dropped (default 15 min). */
+  lookBackMs?: number
+  /** The schedule is polled this often (default 1 s). */
+  pollMs?: number
+}
+
+export interface Notifier {
+  readonly metrics: NotifierMetrics
+  readonly planner: Planner
+  readonly dispatcher: Dispatcher
+  close(): Promise<void>
+}
+
+const HOUR = 3_600_000
+
+export async function startNotifier(options: NotifierOptions): Promise<Notifier> {
+  const clock = options.clock ?? systemClock
+  const logger = options.logger
+  const metrics = createNotifierMetrics(options.schedule)
+  const channelNames = new Set(options.channels.map((channel) => channel.name))
+  const planner = new Planner({
+    reader: options.reader,
+    recipients: options.recipients,
+    schedule: options.schedule,
+    clock,
+    logger: logger.child({ module: 'planner' }),
+    metrics,
+    channelsFor: (member) => defaultChannels(member, channelNames),
+    horizonMs: options.horizonMs ?? 7 * 24 * HOUR,
+    lookBackMs: options.lookBackMs ?? 15 * 60_000,
+    debounceMs: 200,
+    ...(options.appUrl ? { appUrl: options.appUrl } : {}),
+  })
+  const dispatcher = new Dispatcher({
+    schedule: options.schedule,
+    channels: new Map(options.channels.map((channel) => [channel.name, channel])),
+    owner: options.instanceId,
+    clock,
+    logger: logger.child({ module: 'dispatcher' }),
+    metrics,
+    intervalMs: options.pollMs ?? 1000,
+    batchSize: 50,
+    leaseMs: 2 * 60_000,
+    retry: { baseDelayMs: 5_000, maxDelayMs: 15 * 60_000 },
+  })
+  const planAll = () =>
+    planner.planAll().catch((error: unknown) => {
+      logger.error({ err: error }, 'full re-plan failed; the next one tries again')
+    })
+  await options.feed.start({ onChange: (docName) => planner.changed(docName), onResync: planAll })
+  await planAll()
+  dispatcher.start()
+  const replan = setInterval(planAll, options.replanEveryMs ?? HOUR)
+  replan.unref()
+  return {
+    metrics,
+    planner,
+    dispatcher,
+    async close() {
+      clearInterval(replan)
+      await options.feed.close()
+      await planner.close()
+      await dispatcher.close()
+      for (const channel of options.channels) await channel.close()
+    },
+  }
+}
+
+/** Quiet defaults: in-app always, email to members who gave an address. */
+function defaultChannels(
+  member: CalendarRecipients['members'][number],
+  available: ReadonlySet<string>,
+): string[] {
+  const channels = ['in-app']
+  if (member.email && available.has('email')) channels.push('email')
+  return channels.filter((name) => available.has(name))
+}
