@@ -40,7 +40,7 @@ export interface ClusterOptions {
   withAuth?: boolean
 }
 
-const INTERNAL_SECRET = 'cluster-test-internal-secret-0123456789'
+export const INTERNAL_SECRET = 'cluster-test-internal-secret-0123456789'
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   // Whatever started is stopped again if a later part fails to start.

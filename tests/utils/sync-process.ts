@@ -12,6 +12,8 @@ const syncServerMain = path.join(repoRoot, 'packages/sync-server/src/main.ts')
 export const embeddedMain = path.join(repoRoot, 'packages/embedded/src/main.ts')
 /** The auth API on its own (cluster mode); listens on AUTH_PORT. */
 export const authApiMain = path.join(repoRoot, 'packages/auth-api/src/main.ts')
+/** The notifier on its own (cluster mode); listens on NOTIFIER_PORT. */
+export const notifierMain = path.join(repoRoot, 'packages/notifier/src/main.ts')
 
 export interface SyncProcess {
   /** http://127.0.0.1:PORT */

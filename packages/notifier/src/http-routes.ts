@@ -1,0 +1,40 @@
+// The notifier's HTTP side: liveness, readiness (its schedule answers) and
+// Prometheus metrics. Anything else is a JSON 404.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Registry } from 'prom-client'
+
+export function createNotifierRoutes(options: {
+  registry: Registry
+  ready: () => Promise<void>
+  isClosing: () => boolean
+}) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const path = (request.url ?? '/').split('?')[0]
+    if (request.method === 'GET' && path === '/healthz')
+      return send(response, 200, { status: 'ok' })
+    if (request.method === 'GET' && path === '/readyz') {
+      if (options.isClosing()) return send(response, 503, { status: 'shutting down' })
+      options.ready().then(
+        () => send(response, 200, { status: 'ready' }),
+        () => send(response, 503, { status: 'storage unreachable' }),
+      )
+      return
+    }
+    if (request.method === 'GET' && path === '/metrics') {
+      options.registry.metrics().then(
+        (text) => {
+          response.writeHead(200, { 'content-type': options.registry.contentType })
+          response.end(text)
+        },
+        () => send(response, 500, { error: { code: 'internal', message: 'metrics failed' } }),
+      )
+      return
+    }
+    send(response, 404, { error: { code: 'not_found', message: 'not found' } })
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  response.end(JSON.stringify(body))
+}
