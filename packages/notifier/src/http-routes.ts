@@ -10,10 +10,15 @@ export function createNotifierRoutes(options: {
 }) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const path = (request.url ?? '/').split('?')[0]
-    if (request.method === 'GET' && path === '/healthz')
-      return send(response, 200, { status: 'ok' })
+    if (request.method === 'GET' && path === '/healthz') {
+      send(response, 200, { status: 'ok' })
+      return
+    }
     if (request.method === 'GET' && path === '/readyz') {
-      if (options.isClosing()) return send(response, 503, { status: 'shutting down' })
+      if (options.isClosing()) {
+        send(response, 503, { status: 'shutting down' })
+        return
+      }
       options.ready().then(
         () => send(response, 200, { status: 'ready' }),
         () => send(response, 503, { status: 'storage unreachable' }),
