@@ -4,11 +4,10 @@
 // sync tokens the instances verify. Private, so fault tests can stop and
 // restart them without touching other suites.
 import { createPostgresStore } from '@plansync/sync-server'
-import postgres from 'postgres'
 import * as Y from 'yjs'
 import { freePort } from './free-port.ts'
 import { startNginx, type TestNginx } from './nginx.ts'
-import { startPostgres, type TestPostgres } from './postgres.ts'
+import { createDatabase, startPostgres, type TestPostgres } from './postgres.ts'
 import { startRedis, type TestRedis } from './redis.ts'
 import {
   authApiMain,
@@ -152,17 +151,4 @@ async function launchCluster(
       await postgres.stop()
     },
   }
-}
-
-/** A new database on the same server, for a service that keeps its own tables. */
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-  try {
-    await admin`create database ${admin(name)}`
-  } finally {
-    await admin.end()
-  }
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return url.toString()
 }

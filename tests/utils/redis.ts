@@ -2,10 +2,10 @@
 // reuses PLANSYNC_TEST_REDIS_URL), with persistence off unless asked.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Redis } from 'ioredis'
+import { freePort } from './free-port.ts'
 
 export interface TestRedis {
   url: string
@@ -98,15 +98,4 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
       client.disconnect()
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }

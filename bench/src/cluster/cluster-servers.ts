@@ -5,8 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPostgresStore } from '@plansync/sync-server'
-import postgres from 'postgres'
-import { startPostgres, type TestPostgres } from '../../../tests/utils/postgres.ts'
+import { createDatabase, startPostgres, type TestPostgres } from '../../../tests/utils/postgres.ts'
 import { startRedis, type TestRedis } from '../../../tests/utils/redis.ts'
 import { type ServerProcess, startServerProcess } from '../servers/server-process.ts'
 import { TARGETS } from '../servers/targets.ts'
@@ -74,16 +73,4 @@ export async function startInstances(
       await rm(dataDir, { recursive: true, force: true })
     },
   }
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-  try {
-    await admin`create database ${admin(name)}`
-  } finally {
-    await admin.end()
-  }
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return url.toString()
 }
