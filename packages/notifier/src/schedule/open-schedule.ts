@@ -1,11 +1,13 @@
-// Opens the reminder schedule on SQLite (embedded) or Postgres (cluster)
-// behind one Kysely query builder, and runs its migrations.
+// Opens the notifier's database (the reminder schedule, feed versions) on
+// SQLite (embedded) or Postgres (cluster) behind one Kysely query builder,
+// and runs its migrations.
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
+import type { ScheduleDialect } from './claim.ts'
 import { migrateSchedule } from './migrate.ts'
 import { createReminderSchedule } from './reminder-schedule.ts'
 import type { ScheduleDatabase } from './schema.ts'
@@ -22,13 +24,21 @@ export async function openReminderSchedule(
   storage: ScheduleStorage,
   options: ScheduleOptions = {},
 ): Promise<ReminderSchedule> {
+  const { db, dialect } = await openScheduleDatabase(storage)
+  return createReminderSchedule(db, dialect, { ...options, onClose: () => db.destroy() })
+}
+
+/** The migrated database, for the schedule and the other stores of the notifier. */
+export async function openScheduleDatabase(
+  storage: ScheduleStorage,
+): Promise<{ db: Kysely<ScheduleDatabase>; dialect: ScheduleDialect }> {
   if (storage.kind === 'postgres') {
     const db = new Kysely<ScheduleDatabase>({
       dialect: new PostgresJSDialect({ postgres: openPostgres(storage.url, storage.max) }),
     })
     // Kysely's Postgres migrator holds an advisory lock: concurrent opens wait for each other.
     await migrateOrDestroy(db, () => migrateSchedule(db))
-    return createReminderSchedule(db, 'postgres', { ...options, onClose: () => db.destroy() })
+    return { db, dialect: 'postgres' }
   }
   const sqlite = openSqlite(storage.file)
   const db = new Kysely<ScheduleDatabase>({ dialect: new SqliteDialect({ database: sqlite }) })
@@ -56,7 +66,7 @@ export async function openReminderSchedule(
   await queued.finally(() => {
     if (sqliteMigrations.get(file) === settled) sqliteMigrations.delete(file)
   })
-  return createReminderSchedule(db, 'sqlite', { ...options, onClose: () => db.destroy() })
+  return { db, dialect: 'sqlite' }
 }
 
 async function migrateOrDestroy(db: Kysely<ScheduleDatabase>, migrate: () => Promise<void>) {

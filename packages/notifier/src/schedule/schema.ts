@@ -24,6 +24,16 @@ export interface ReminderTable {
   updated_at: number
 }
 
+export interface FeedVersionTable {
+  calendar_id: string
+  event_id: string
+  schedule_hash: string
+  content_hash: string
+  sequence: number
+  stamp: number
+}
+
 export interface ScheduleDatabase {
   notifier_reminders: ReminderTable
+  notifier_feed_versions: FeedVersionTable
 }
