@@ -1,7 +1,8 @@
 // Two notifier replicas beside the cluster (nginx, auth API, three sync
 // servers, Postgres, Redis): a reminder reaches the user's inbox once, on
 // time, although both replicas plan it; killing one (kill -9) before it is
-// due changes nothing, and restarting it sends nothing again.
+// due changes nothing, and restarting it sends nothing again. The calendar's
+// iCal feed is served through nginx by a notifier.
 import { createClient, createMemoryStore, type PlansyncClient } from '@plansync/client-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { INTERNAL_SECRET, startCluster, type TestCluster } from './utils/cluster.ts'
@@ -22,11 +23,12 @@ describe('notifier replicas in the cluster', () => {
   const notifiers: SyncProcess[] = []
   const clients: PlansyncClient[] = []
 
+  // n1 listens where nginx sends /feeds/; n2 anywhere.
   const startNotifier = (id: string) =>
     startSyncProcess({
       main: notifierMain,
       env: {
-        NOTIFIER_PORT: '0',
+        NOTIFIER_PORT: id === 'n1' ? String(cluster.notifierPort) : '0',
         NOTIFIER_INSTANCE_ID: id,
         SYNC_DATABASE_URL: cluster.postgres.url,
         REDIS_URL: cluster.redis.url,
@@ -82,6 +84,14 @@ describe('notifier replicas in the cluster', () => {
     notifiers[0] = restarted
     await new Promise((resolve) => setTimeout(resolve, 5_000))
     expect(inbox.entries().map((entry) => entry.title)).toEqual([expect.stringMatching(/^Choir: /)])
+    // The calendar as an iCal feed, through nginx to the notifier.
+    const feed = await ann.api.createFeed({ calendarId: calendar.id })
+    expect(feed.url.startsWith(cluster.nginx.url)).toBe(true)
+    const ics = await fetch(feed.url)
+    expect(ics.status).toBe(200)
+    expect(ics.headers.get('content-type')).toBe('text/calendar; charset=utf-8')
+    expect(await ics.text()).toContain('SUMMARY:Choir')
+
     // Both replicas are up and report their metrics.
     for (const notifier of notifiers) {
       const metrics = await (await fetch(`${notifier.url}/metrics`)).text()

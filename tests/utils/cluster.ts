@@ -23,6 +23,8 @@ export interface TestCluster {
   nginx: TestNginx
   /** The auth API, when started with `withAuth`. */
   auth: SyncProcess | undefined
+  /** The port nginx sends /feeds/ to: start a notifier on it to serve feeds. */
+  notifierPort: number
   /** The three instances as they run now (a restart replaces an entry). */
   instances: SyncProcess[]
   /** Starts instance `i` again on its port, after a crash or a stop. */
@@ -66,6 +68,8 @@ async function launchCluster(
   const ports = [await freePort(), await freePort(), await freePort()]
   const authPort = await freePort()
   const proxyPort = await freePort()
+  /** Where nginx sends /feeds/: a notifier a test starts there (see notifierPort). */
+  const notifierPort = await freePort()
   const auth = options.withAuth
     ? await startSyncProcess({
         main: authApiMain,
@@ -115,12 +119,14 @@ async function launchCluster(
     port: proxyPort,
     sync: ports.map((port) => `127.0.0.1:${port}`) as [string, string, string],
     auth: `127.0.0.1:${authPort}`,
+    notifier: `127.0.0.1:${notifierPort}`,
   })
   return {
     postgres,
     redis,
     nginx,
     auth,
+    notifierPort,
     instances,
     async restart(i) {
       const old = instances[i] as SyncProcess

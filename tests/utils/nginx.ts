@@ -26,6 +26,8 @@ export interface NginxTargets {
   sync: [string, string, string]
   /** host:port of the auth API (an unused port if the test needs none). */
   auth: string
+  /** host:port of the notifier (an unused port if the test needs none). */
+  notifier: string
 }
 
 export async function startNginx(targets: NginxTargets): Promise<TestNginx> {
@@ -37,6 +39,7 @@ export async function startNginx(targets: NginxTargets): Promise<TestNginx> {
     ['server sync-2:8080', `server ${targets.sync[1]}`],
     ['server sync-3:8080', `server ${targets.sync[2]}`],
     ['server auth-api:8081', `server ${targets.auth}`],
+    ['server notifier:8082', `server ${targets.notifier}`],
   ]
   let site = await readFile(shipped, 'utf8')
   for (const [from, to] of replacements) {

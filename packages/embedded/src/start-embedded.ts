@@ -3,6 +3,7 @@
 // in-process pub/sub for access changes and a generated signing key in the
 // data folder. This is what `npm start` runs.
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:net'
 import path from 'node:path'
 import { getRequestListener } from '@hono/node-server'
 import { AUTH_BASE_PATH, createAuthService, loadAuthConfig } from '@plansync/auth-api'
@@ -10,14 +11,20 @@ import {
   createDocInboxStore,
   createDocWriter,
   createEmailChannel,
+  createFeedHandler,
+  createFeedVersionStore,
+  createHttpFeedResolver,
   createHttpRecipientDirectory,
   createInAppChannel,
   createLocalChangeFeed,
+  createReminderSchedule,
   createStoreDocReader,
   type DeliveryChannel,
-  openReminderSchedule,
+  FEED_PATH,
+  openScheduleDatabase,
   smtpOptionsFromUrl,
   startNotifier,
+  systemClock,
 } from '@plansync/notifier'
 import { createMemoryPubSub } from '@plansync/pubsub'
 import {
@@ -41,7 +48,10 @@ export async function startEmbedded(
   logger: Logger,
 ): Promise<Embedded> {
   const sync = loadConfig(env)
-  const publicUrl = env.AUTH_PUBLIC_URL ?? `http://${sync.host}:${sync.port}`
+  // PORT=0 (any free port): pick it now, since links the auth API hands out
+  // (invites, feeds) carry the public URL.
+  const port = sync.port === 0 ? await freePort(sync.host) : sync.port
+  const publicUrl = env.AUTH_PUBLIC_URL ?? `http://${sync.host}:${port}`
   // The internal access-check route is only reached in-process here.
   const internalSecret = env.AUTH_INTERNAL_SECRET ?? randomBytes(32).toString('base64url')
   const auth = loadAuthConfig({
@@ -57,6 +67,10 @@ export async function startEmbedded(
   const store = await openStore(sync.storage)
   const authListener = getRequestListener(authService.app.fetch)
   const changes = createLocalChangeFeed()
+  // Set once the notifier's database is open; no feed URL is handed out before.
+  let feeds: ReturnType<typeof createFeedHandler> = async (_request, response) => {
+    response.writeHead(503).end()
+  }
   const server = createSyncServer({
     // Every commit tells the notifier which doc changed.
     onDocChanged: (docName) => changes.notify(docName),
@@ -83,12 +97,16 @@ export async function startEmbedded(
         void authListener(request, response)
         return
       }
+      if (FEED_PATH.test(path)) {
+        void feeds(request, response)
+        return
+      }
       if (request.method === 'GET' && path === '/') return sendLandingPage(response, sync.syncPath)
       response.writeHead(404, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ error: { code: 'not_found', message: 'not found' } }))
     },
   })
-  const url = await server.listen(sync.port, sync.host)
+  const url = await server.listen(port, sync.host)
   const reader = createStoreDocReader(store)
   // Inbox entries go to storage, then to the sync server, which sends them
   // to the user's open apps.
@@ -107,19 +125,33 @@ export async function startEmbedded(
       }),
     )
   }
+  const notifierDb = await openScheduleDatabase(
+    sync.storage.kind === 'sqlite'
+      ? { kind: 'sqlite', file: path.join(path.dirname(sync.storage.file), 'notifier.sqlite') }
+      : { kind: 'postgres', url: sync.storage.url },
+  )
+  const internalFetch: typeof fetch = async (input, init) =>
+    authService.app.fetch(new Request(input, init))
+  feeds = createFeedHandler({
+    resolve: createHttpFeedResolver({
+      authUrl: publicUrl,
+      secret: internalSecret,
+      fetch: internalFetch,
+    }),
+    reader,
+    versions: createFeedVersionStore(notifierDb.db),
+    clock: systemClock,
+    logger: logger.child({ module: 'feeds' }),
+  })
   const notifier = await startNotifier({
     instanceId: 'embedded',
-    schedule: await openReminderSchedule(
-      sync.storage.kind === 'sqlite'
-        ? { kind: 'sqlite', file: path.join(path.dirname(sync.storage.file), 'notifier.sqlite') }
-        : { kind: 'postgres', url: sync.storage.url },
-    ),
+    schedule: createReminderSchedule(notifierDb.db, notifierDb.dialect),
     feed: changes,
     reader,
     recipients: createHttpRecipientDirectory({
       authUrl: publicUrl,
       secret: internalSecret,
-      fetch: async (input, init) => authService.app.fetch(new Request(input, init)),
+      fetch: internalFetch,
     }),
     channels,
     logger: logger.child({ module: 'notifier' }),
@@ -130,9 +162,21 @@ export async function startEmbedded(
     storage: store.kind,
     async close(options) {
       await notifier.close()
+      await notifierDb.db.destroy()
       await server.close(options)
       await authService.close()
       await pubsub.close()
     },
   }
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
 }

@@ -1,12 +1,15 @@
-// The notifier's HTTP side: liveness, readiness (its schedule answers) and
-// Prometheus metrics. Anything else is a JSON 404.
+// The notifier's HTTP side: liveness, readiness (its schedule answers),
+// Prometheus metrics, and the iCal feeds (`/feeds/<secret>.ics`). Anything
+// else is a JSON 404.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Registry } from 'prom-client'
+import { FEED_PATH } from './feeds/feed-handler.ts'
 
 export function createNotifierRoutes(options: {
   registry: Registry
   ready: () => Promise<void>
   isClosing: () => boolean
+  feeds: (request: IncomingMessage, response: ServerResponse) => Promise<void>
 }) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const path = (request.url ?? '/').split('?')[0]
@@ -33,6 +36,10 @@ export function createNotifierRoutes(options: {
         },
         () => send(response, 500, { error: { code: 'internal', message: 'metrics failed' } }),
       )
+      return
+    }
+    if (FEED_PATH.test(path ?? '')) {
+      void options.feeds(request, response)
       return
     }
     send(response, 404, { error: { code: 'not_found', message: 'not found' } })

@@ -44,12 +44,29 @@ export {
   type WebhookHeaders,
   type WebhookVerification,
 } from './channels/webhook-signature.ts'
+// iCal feeds (src/feeds)
+export { createFeedHandler, FEED_PATH } from './feeds/feed-handler.ts'
+export {
+  createHttpFeedResolver,
+  type FeedResolver,
+  type ResolvedFeed,
+} from './feeds/feed-resolver.ts'
+export {
+  createFeedVersionStore,
+  type EventVersion,
+  type FeedVersionStore,
+} from './feeds/feed-versions.ts'
+export { FEED_CONTENT_TYPE, type FeedInput, renderFeed } from './feeds/render-feed.ts'
 // The service (src/service) and its composition
 export { type Notifier, type NotifierOptions, startNotifier } from './notifier.ts'
 // Durable reminder schedule (src/schedule)
 export type { ScheduleDialect } from './schedule/claim.ts'
 export { migrateSchedule } from './schedule/migrate.ts'
-export { openReminderSchedule, type ScheduleStorage } from './schedule/open-schedule.ts'
+export {
+  openReminderSchedule,
+  openScheduleDatabase,
+  type ScheduleStorage,
+} from './schedule/open-schedule.ts'
 export { reminderKey } from './schedule/reminder-key.ts'
 export {
   createReminderSchedule,

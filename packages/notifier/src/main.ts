@@ -7,13 +7,18 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRedisRelay, openStore } from '@plansync/sync-server'
 import pino from 'pino'
+import { systemClock } from './channels/clock.ts'
 import { createEmailChannel } from './channels/email.ts'
 import { createInAppChannel } from './channels/in-app.ts'
 import type { DeliveryChannel } from './channels/types.ts'
 import { ConfigError, loadNotifierConfig } from './config.ts'
+import { createFeedHandler } from './feeds/feed-handler.ts'
+import { createHttpFeedResolver } from './feeds/feed-resolver.ts'
+import { createFeedVersionStore } from './feeds/feed-versions.ts'
 import { createNotifierRoutes } from './http-routes.ts'
 import { startNotifier } from './notifier.ts'
-import { openReminderSchedule } from './schedule/open-schedule.ts'
+import { openScheduleDatabase } from './schedule/open-schedule.ts'
+import { createReminderSchedule } from './schedule/reminder-schedule.ts'
 import { createLocalChangeFeed, createRelayChangeFeed } from './service/change-feed.ts'
 import { createDocInboxStore } from './service/doc-inbox-store.ts'
 import { createStoreDocReader } from './service/doc-reader.ts'
@@ -55,7 +60,8 @@ async function main(): Promise<void> {
       }),
     )
   }
-  const schedule = await openReminderSchedule(config.schedule)
+  const { db, dialect } = await openScheduleDatabase(config.schedule)
+  const schedule = createReminderSchedule(db, dialect, { onClose: () => db.destroy() })
   const notifier = await startNotifier({
     instanceId: config.instanceId,
     schedule,
@@ -79,6 +85,13 @@ async function main(): Promise<void> {
         await store.ping()
       },
       isClosing: () => closing,
+      feeds: createFeedHandler({
+        resolve: createHttpFeedResolver({ authUrl: config.auth.url, secret: config.auth.secret }),
+        reader,
+        versions: createFeedVersionStore(db),
+        clock: systemClock,
+        logger: logger.child({ module: 'feeds' }),
+      }),
     }),
   )
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve))
