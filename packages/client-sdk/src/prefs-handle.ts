@@ -3,9 +3,12 @@
 // user only. A shared calendar or event never carries them.
 import {
   type CalendarPrefs,
+  type NotificationPrefs,
   readCalendarPrefs,
+  readNotificationPrefs,
   readOwnReminders,
   setCalendarPrefs,
+  setNotificationPrefs,
   setOwnReminders,
 } from '@plansync/schema'
 import type { DocHandle } from './doc-handle.ts'
@@ -13,7 +16,11 @@ import { LiveHandle } from './live-handle.ts'
 
 export class PrefsHandle extends LiveHandle {
   constructor(userId: string, handle: DocHandle) {
-    super('prefs', userId, handle, (doc) => [doc.getMap('calendars'), doc.getMap('reminders')])
+    super('prefs', userId, handle, (doc) => [
+      doc.getMap('calendars'),
+      doc.getMap('reminders'),
+      doc.getMap('notify'),
+    ])
   }
 
   /** Colour and visibility per calendar id (calendars never set are absent). */
@@ -36,5 +43,15 @@ export class PrefsHandle extends LiveHandle {
   setReminders(eventId: string, minutes: number[] | null, recurrenceId?: string): void {
     this.assertWritable()
     setOwnReminders(this.doc, eventId, minutes, recurrenceId)
+  }
+
+  /** Where this user gets notifications: in-app (on by default), email (off until turned on). */
+  notifications(): NotificationPrefs {
+    return readNotificationPrefs(this.doc, this.report)
+  }
+
+  setNotifications(prefs: Partial<NotificationPrefs>): void {
+    this.assertWritable()
+    setNotificationPrefs(this.doc, prefs)
   }
 }

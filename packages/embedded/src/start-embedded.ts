@@ -21,6 +21,7 @@ import {
   createStoreDocReader,
   type DeliveryChannel,
   FEED_PATH,
+  mailFrom,
   openScheduleDatabase,
   smtpOptionsFromUrl,
   startNotifier,
@@ -121,7 +122,7 @@ export async function startEmbedded(
     channels.push(
       createEmailChannel({
         smtp: smtpOptionsFromUrl(env.SMTP_URL),
-        from: env.MAIL_FROM ?? `plansync <plansync@${new URL(publicUrl).hostname}>`,
+        from: mailFrom(env.MAIL_FROM ?? `plansync <plansync@${new URL(publicUrl).hostname}>`),
       }),
     )
   }

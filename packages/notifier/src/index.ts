@@ -102,4 +102,4 @@ export {
   createHttpRecipientDirectory,
   type RecipientDirectory,
 } from './service/recipients.ts'
-export { smtpOptionsFromUrl } from './service/smtp-url.ts'
+export { mailFrom, smtpOptionsFromUrl } from './service/smtp-url.ts'

@@ -24,7 +24,7 @@ import { createDocInboxStore } from './service/doc-inbox-store.ts'
 import { createStoreDocReader } from './service/doc-reader.ts'
 import { createDocWriter } from './service/doc-writer.ts'
 import { createHttpRecipientDirectory } from './service/recipients.ts'
-import { smtpOptionsFromUrl } from './service/smtp-url.ts'
+import { mailFrom, smtpOptionsFromUrl } from './service/smtp-url.ts'
 
 async function main(): Promise<void> {
   const config = loadNotifierConfig(process.env)

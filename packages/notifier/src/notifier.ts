@@ -1,6 +1,7 @@
 // The notifier as one object: the change feed drives the planner, the
 // planner keeps the schedule in step with the docs, the dispatcher sends
 // what is due. Embedded mode and the notifier process both build it here.
+import { type NotificationPrefs, readNotificationPrefs } from '@plansync/schema'
 import type { Logger } from 'pino'
 import { type Clock, systemClock } from './channels/clock.ts'
 import type { DeliveryChannel } from './channels/types.ts'
@@ -55,7 +56,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     clock,
     logger: logger.child({ module: 'planner' }),
     metrics,
-    channelsFor: (member) => defaultChannels(member, channelNames),
+    channelsFor: (member, prefs) => channelsOf(member, readNotificationPrefs(prefs), channelNames),
     horizonMs: options.horizonMs ?? 7 * 24 * HOUR,
     lookBackMs: options.lookBackMs ?? 15 * 60_000,
     debounceMs: 200,
@@ -96,12 +97,14 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   }
 }
 
-/** Quiet defaults: in-app always, email to members who gave an address. */
-function defaultChannels(
+/** What the member chose in their prefs doc (quiet defaults: in-app only), where it can be delivered. */
+function channelsOf(
   member: CalendarRecipients['members'][number],
+  prefs: NotificationPrefs,
   available: ReadonlySet<string>,
 ): string[] {
-  const channels = ['in-app']
-  if (member.email && available.has('email')) channels.push('email')
+  const channels: string[] = []
+  if (prefs.inApp) channels.push('in-app')
+  if (prefs.email && member.email) channels.push('email')
   return channels.filter((name) => available.has(name))
 }

@@ -44,9 +44,12 @@ export {
 export { type IssueReporter, ignoreIssues, SchemaError, type SchemaIssue } from './issues.ts'
 export {
   type CalendarPrefs,
+  type NotificationPrefs,
   readCalendarPrefs,
+  readNotificationPrefs,
   readOwnReminders,
   setCalendarPrefs,
+  setNotificationPrefs,
   setOwnReminders,
 } from './prefs-doc.ts'
 export { type ExpandOptions, expandEvent, expandEvents, type Occurrence } from './recurrence.ts'

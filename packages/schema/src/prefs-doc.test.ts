@@ -3,8 +3,10 @@ import * as Y from 'yjs'
 import { SchemaError } from './issues.ts'
 import {
   readCalendarPrefs,
+  readNotificationPrefs,
   readOwnReminders,
   setCalendarPrefs,
+  setNotificationPrefs,
   setOwnReminders,
 } from './prefs-doc.ts'
 
@@ -37,5 +39,21 @@ describe('per-user prefs doc', () => {
     expect(readCalendarPrefs(doc, (i) => issues.push(i.path))).toEqual({})
     expect(readOwnReminders(doc, 'e1', undefined, (i) => issues.push(i.path))).toBeUndefined()
     expect(issues).toEqual(['calendars.x', 'reminders.e1'])
+  })
+
+  it('keeps notification channels with quiet defaults, refusing unknown channels and non-booleans', () => {
+    const doc = new Y.Doc()
+    expect(readNotificationPrefs(doc)).toEqual({ inApp: true, email: false })
+    setNotificationPrefs(doc, { email: true })
+    expect(readNotificationPrefs(doc)).toEqual({ inApp: true, email: true })
+    expect(() => setNotificationPrefs(doc, { sms: true } as never)).toThrow(SchemaError)
+    expect(() => setNotificationPrefs(doc, { email: 'yes' } as never)).toThrow(/notify\.email/)
+    doc.getMap('notify').set('inApp', 'off')
+    const issues: string[] = []
+    expect(readNotificationPrefs(doc, (issue) => issues.push(issue.path))).toEqual({
+      inApp: true,
+      email: true,
+    })
+    expect(issues).toEqual(['notify.inApp'])
   })
 })

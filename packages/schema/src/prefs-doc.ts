@@ -5,6 +5,8 @@
 //   reminders  Y.Map  `<event id>` or `<event id>/<recurrence id>` → Y.Array of
 //                     minutes before start (the user's own, replacing the
 //                     event's defaults for them; an empty list mutes)
+//   notify     Y.Map  channel → boolean: where the user wants notifications
+//                     (quiet defaults: in-app on, email off until turned on)
 import * as Y from 'yjs'
 import { type IssueReporter, ignoreIssues, SchemaError } from './issues.ts'
 import { describe, readFields } from './read-fields.ts'
@@ -20,7 +22,40 @@ const isMinutes = integer(0, 60 * 24 * 366)
 const prefsParts = (doc: Y.Doc) => ({
   calendars: doc.getMap('calendars') as Y.Map<unknown>,
   reminders: doc.getMap('reminders') as Y.Map<unknown>,
+  notify: doc.getMap('notify') as Y.Map<unknown>,
 })
+
+/** Where a user wants notifications. */
+export interface NotificationPrefs {
+  inApp: boolean
+  email: boolean
+}
+
+const NOTIFY_DEFAULTS: NotificationPrefs = { inApp: true, email: false }
+
+export function readNotificationPrefs(
+  doc: Y.Doc,
+  report: IssueReporter = ignoreIssues,
+): NotificationPrefs {
+  const f = readFields(
+    prefsParts(doc).notify,
+    { inApp: isBoolean, email: isBoolean },
+    'notify',
+    report,
+  )
+  return { inApp: f.inApp ?? NOTIFY_DEFAULTS.inApp, email: f.email ?? NOTIFY_DEFAULTS.email }
+}
+
+export function setNotificationPrefs(doc: Y.Doc, prefs: Partial<NotificationPrefs>): void {
+  for (const [key, value] of Object.entries(prefs)) {
+    if (!(key in NOTIFY_DEFAULTS))
+      throw new SchemaError('notify', `unknown channel ${describe(key)}`)
+    if (typeof value !== 'boolean') throw new SchemaError(`notify.${key}`, 'true or false')
+  }
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(prefs)) prefsParts(doc).notify.set(key, value)
+  })
+}
 
 export function readCalendarPrefs(
   doc: Y.Doc,

@@ -7,6 +7,7 @@
 // covers every calendar.
 import { parseDocName, prefsDocName } from '@plansync/protocol'
 import type { Logger } from 'pino'
+import type * as Y from 'yjs'
 import type { Clock } from '../channels/clock.ts'
 import type { ReminderSchedule } from '../schedule/types.ts'
 import type { DocReader } from './doc-reader.ts'
@@ -21,8 +22,8 @@ export interface PlannerOptions {
   clock: Clock
   logger: Logger
   metrics: NotifierMetrics
-  /** The channels a member gets reminders on. */
-  channelsFor: (member: CalendarRecipients['members'][number]) => string[]
+  /** The channels a member gets reminders on, given their prefs doc. */
+  channelsFor: (member: CalendarRecipients['members'][number], prefs: Y.Doc) => string[]
   /** How far ahead reminders are planned; a periodic full re-plan moves it along. */
   horizonMs: number
   /** Plans start this far in the past, so a reminder due just now is not dropped. */
@@ -105,12 +106,13 @@ export class Planner {
       const calendars = this.#calendarsOf.get(member.userId) ?? new Set<string>()
       calendars.add(calendarId)
       this.#calendarsOf.set(member.userId, calendars)
+      const prefs = await reader.read(prefsDocName(member.userId))
       members.push({
         userId: member.userId,
         displayName: member.displayName,
         email: member.email,
-        prefs: await reader.read(prefsDocName(member.userId)),
-        channels: this.#options.channelsFor(member),
+        prefs,
+        channels: this.#options.channelsFor(member, prefs),
       })
     }
     const reminders = planReminders({

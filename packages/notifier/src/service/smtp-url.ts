@@ -1,5 +1,6 @@
-// SMTP settings from one URL (`smtp://user:pass@host:587`, `smtps://...:465`),
-// as operators write them in an environment variable.
+// SMTP settings from one URL (`smtp://user:pass@host:587`, `smtps://...:465`)
+// and a sender (`plans@example.org` or `Family plans <plans@example.org>`), as
+// operators write them in environment variables.
 import type SMTPTransport from 'nodemailer/lib/smtp-transport'
 
 export function smtpOptionsFromUrl(value: string): SMTPTransport.Options {
@@ -26,4 +27,13 @@ export function smtpOptionsFromUrl(value: string): SMTPTransport.Options {
         }
       : {}),
   }
+}
+
+/** `Name <address>` or a bare address, as the email channel takes a sender. */
+export function mailFrom(value: string): string | { name: string; address: string } {
+  const named = /^\s*(.+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value)
+  if (named)
+    return { name: (named[1] as string).replace(/^"|"$/g, ''), address: named[2] as string }
+  if (/^[^<>\s]+@[^<>\s]+$/.test(value.trim())) return value.trim()
+  throw new Error(`MAIL_FROM: not an address or "Name <address>": ${value}`)
 }
