@@ -54,9 +54,10 @@ async function main(): Promise<void> {
     channels.push(
       createEmailChannel({
         smtp: smtpOptionsFromUrl(config.smtp.url),
-        from:
+        from: mailFrom(
           config.smtp.from ??
-          `plansync <plansync@${new URL(config.appUrl ?? config.auth.url).hostname}>`,
+            `plansync <plansync@${new URL(config.appUrl ?? config.auth.url).hostname}>`,
+        ),
       }),
     )
   }
