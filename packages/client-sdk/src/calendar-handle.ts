@@ -21,6 +21,7 @@ import {
 } from '@plansync/schema'
 import type * as Y from 'yjs'
 import type { DocHandle } from './doc-handle.ts'
+import { type IcsImportResult, importIcs } from './ics/import-ics.ts'
 import { LiveHandle } from './live-handle.ts'
 
 const newId = () => globalThis.crypto.randomUUID()
@@ -58,6 +59,17 @@ export class CalendarHandle extends LiveHandle {
   /** Occurrences overlapping [from, to), recurring events expanded (DST-correct). */
   occurrences(from: Date | number, to: Date | number, options?: ExpandOptions): Occurrence[] {
     return expandEvents(this.events(), Number(from), Number(to), options)
+  }
+
+  /**
+   * Imports an .ics file (all or nothing; see ics/import-ics.ts): events keep
+   * their times and zones, recurrence and changed occurrences; alarms are not
+   * imported. Importing a file again updates its events instead of
+   * duplicating them. Throws an IcsImportError naming what is wrong.
+   */
+  importIcs(text: string): IcsImportResult {
+    this.assertWritable()
+    return importIcs(this.doc, text, { defaultTimeZone: this.meta().timeZone })
   }
 
   createEvent(input: EventInput): string {
