@@ -11,6 +11,8 @@ import {
   type EventSummary,
   type ExpandOptions,
   expandEvents,
+  type IcsImportResult,
+  importIcs,
   type Occurrence,
   type OccurrenceRef,
   type OccurrenceScope,
@@ -21,7 +23,6 @@ import {
 } from '@plansync/schema'
 import type * as Y from 'yjs'
 import type { DocHandle } from './doc-handle.ts'
-import { type IcsImportResult, importIcs } from './ics/import-ics.ts'
 import { LiveHandle } from './live-handle.ts'
 
 const newId = () => globalThis.crypto.randomUUID()
@@ -62,7 +63,7 @@ export class CalendarHandle extends LiveHandle {
   }
 
   /**
-   * Imports an .ics file (all or nothing; see ics/import-ics.ts): events keep
+   * Imports an .ics file (all or nothing; see @plansync/schema ics/): events keep
    * their times and zones, recurrence and changed occurrences; alarms are not
    * imported. Importing a file again updates its events instead of
    * duplicating them. Throws an IcsImportError naming what is wrong.

@@ -1,3 +1,4 @@
+export { IcsImportError, type IcsImportResult } from '@plansync/schema'
 export {
   ApiError,
   type AuthApi,
@@ -12,8 +13,6 @@ export { CalendarHandle } from './calendar-handle.ts'
 export { type ClientOptions, createClient, type PlansyncClient } from './client.ts'
 export type { DocHandle } from './doc-handle.ts'
 export { EventHandle } from './event-handle.ts'
-export { type IcsImportResult, idForUid, importIcs } from './ics/import-ics.ts'
-export { IcsImportError, type ImportedEvent, parseIcs } from './ics/parse-ics.ts'
 export { InboxHandle } from './inbox-handle.ts'
 export { LiveHandle, type LiveHandleEvents } from './live-handle.ts'
 export { PrefsHandle } from './prefs-handle.ts'

@@ -34,6 +34,13 @@ export {
   type Task,
   updateTask,
 } from './event-doc.ts'
+export { type IcsImportResult, idForUid, importIcs } from './ics/import-ics.ts'
+export {
+  IcsImportError,
+  type ImportedEvent,
+  type ParseOptions,
+  parseIcs,
+} from './ics/parse-ics.ts'
 export {
   addInboxEntry,
   type InboxEntry,

@@ -4,10 +4,13 @@
 // nothing. An event's id comes from its UID, so importing the same file
 // again (or a newer export) replaces those events instead of duplicating
 // them. Reminders start muted: alarms are not imported.
-import { createEvent, deleteEvent, deleteOccurrence, updateOccurrence } from '@plansync/schema'
+
 import { toBase64 } from 'lib0/buffer'
 import { digest } from 'lib0/hash/sha256'
+import { encodeUtf8 } from 'lib0/string'
 import * as Y from 'yjs'
+import { createEvent, deleteEvent } from '../calendar-doc.ts'
+import { deleteOccurrence, updateOccurrence } from '../series.ts'
 import { IcsImportError, type ImportedEvent, type ParseOptions, parseIcs } from './parse-ics.ts'
 
 export interface IcsImportResult {
@@ -40,7 +43,7 @@ export function importIcs(doc: Y.Doc, text: string, options: ParseOptions): IcsI
 
 /** A stable event id for an iCalendar UID: `ics-` and 128 bits of its SHA-256. */
 export function idForUid(uid: string): string {
-  const hash = toBase64(digest(new TextEncoder().encode(uid)).subarray(0, 16))
+  const hash = toBase64(digest(encodeUtf8(uid)).subarray(0, 16))
   return `ics-${hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`
 }
 

@@ -2,9 +2,11 @@
 // recurrence, left-out and changed occurrences and all-day events; alarms
 // stay out; re-imports replace instead of duplicating; a bad or hostile
 // file fails whole with its reasons and changes nothing.
-import { expandEvents, readEvents } from '@plansync/schema'
+
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { readEvents } from '../calendar-doc.ts'
+import { expandEvents } from '../recurrence.ts'
 import { idForUid, importIcs } from './import-ics.ts'
 import { IcsImportError } from './parse-ics.ts'
 

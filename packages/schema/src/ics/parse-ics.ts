@@ -5,6 +5,7 @@
 // (RECURRENCE-ID), all-day events. Alarms are not imported: reminders start
 // muted. Anything unreadable fails the whole file with the reasons.
 import ICAL from 'ical.js'
+import { encodeUtf8 } from 'lib0/string'
 
 export interface ImportedEvent {
   uid: string
@@ -49,7 +50,7 @@ const DEFAULT_MAX_EVENTS = 5000
 
 export function parseIcs(text: string, options: ParseOptions): ImportedEvent[] {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
-  if (new TextEncoder().encode(text).byteLength > maxBytes) {
+  if (encodeUtf8(text).byteLength > maxBytes) {
     throw new IcsImportError(`the file is larger than ${Math.round(maxBytes / 1024)} KiB`)
   }
   let calendar: ICAL.Component
