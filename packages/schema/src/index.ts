@@ -34,7 +34,12 @@ export {
   type Task,
   updateTask,
 } from './event-doc.ts'
-export { type IcsImportResult, idForUid, importIcs } from './ics/import-ics.ts'
+export {
+  type IcsImportOptions,
+  type IcsImportResult,
+  idForUid,
+  importIcs,
+} from './ics/import-ics.ts'
 export {
   IcsImportError,
   type ImportedEvent,

@@ -90,6 +90,8 @@ describe('importIcs', () => {
     expect(importIcs(doc, googleExport(), { defaultTimeZone: 'Europe/Berlin' })).toEqual({
       created: 3,
       updated: 0,
+      unchanged: 0,
+      removed: 0,
     })
     expect(occurrences(doc)).toEqual([
       'Call 2026-03-12T16:00:00.000Z',
@@ -110,15 +112,40 @@ describe('importIcs', () => {
     })
   })
 
-  it('replaces events imported before instead of duplicating them', () => {
+  it('updates events imported before instead of duplicating them, and writes nothing when unchanged', () => {
     const doc = new Y.Doc()
     importIcs(doc, googleExport(), { defaultTimeZone: 'UTC' })
+    const stateAfterFirst = Y.encodeStateVector(doc)
+    expect(importIcs(doc, googleExport(), { defaultTimeZone: 'UTC' })).toEqual({
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+      removed: 0,
+    })
+    expect(Y.encodeStateVector(doc)).toEqual(stateAfterFirst)
     expect(importIcs(doc, googleExport('Training'), { defaultTimeZone: 'UTC' })).toEqual({
       created: 0,
-      updated: 3,
+      updated: 1,
+      unchanged: 2,
+      removed: 0,
     })
     expect(readEvents(doc)).toHaveLength(3)
     expect(occurrences(doc)).toContain('Training (late) 2026-03-28T11:00:00.000Z')
+  })
+
+  it('keeps sources apart by prefix and removes what a subscribed file dropped', () => {
+    const doc = new Y.Doc()
+    importIcs(doc, googleExport(), { defaultTimeZone: 'UTC' })
+    const sub = { defaultTimeZone: 'UTC', idPrefix: 'sub-a-', removeMissing: true }
+    expect(importIcs(doc, googleExport(), sub).created).toBe(3)
+    const fewer = googleExport().replace(/BEGIN:VEVENT\r\nUID:trip-9[\s\S]*?END:VEVENT\r\n/, '')
+    expect(importIcs(doc, fewer, sub)).toMatchObject({ removed: 1, unchanged: 2 })
+    // The plain import's copy of the trip is untouched.
+    expect(
+      readEvents(doc)
+        .filter((e) => e.title === 'Trip')
+        .map((e) => e.id),
+    ).toEqual([idForUid('trip-9@google.com')])
   })
 
   it("converts a zone only the file's VTIMEZONE knows (Outlook's Windows names) through UTC", () => {
