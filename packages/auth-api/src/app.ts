@@ -16,6 +16,7 @@ import { sessionAuth } from './http/session-auth.ts'
 import { accessCheckRoutes } from './internal/access-check-route.ts'
 import { inviteAnswerRoutes } from './invites/answer-routes.ts'
 import { inviteManageRoutes } from './invites/manage-routes.ts'
+import { subscriptionRoutes } from './subscriptions/routes.ts'
 import { syncTokenRoutes } from './sync-tokens/routes.ts'
 
 export const AUTH_BASE_PATH = '/auth'
@@ -50,6 +51,7 @@ export function createAuthApp(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     inviteAnswerRoutes,
     syncTokenRoutes,
     feedRoutes,
+    subscriptionRoutes,
     accessCheckRoutes,
   ]) {
     app.route('/', routes(deps))

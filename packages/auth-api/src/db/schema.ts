@@ -82,6 +82,18 @@ export interface FeedsTable {
   rotated_at: number | null
 }
 
+export interface SubscriptionsTable {
+  id: string
+  calendar_id: string
+  /** http(s) URL of the ICS file. */
+  url: string
+  created_by: string
+  created_at: number
+  last_fetched_at: number | null
+  /** Why the last fetch failed, in plain words; null when it worked. */
+  last_error: string | null
+}
+
 /** The outbox: work that must finish even if the process dies half-way (retried until done). */
 export interface JobsTable {
   id: string
@@ -103,4 +115,5 @@ export interface Database {
   events: EventsTable
   jobs: JobsTable
   feeds: FeedsTable
+  subscriptions: SubscriptionsTable
 }

@@ -12,6 +12,7 @@ import type { AuthEnv } from '../http/env.ts'
 import { errorResponses, jsonBody, jsonResponse, Text } from '../http/openapi.ts'
 import { feedResolveRoutes } from './feed-resolve-route.ts'
 import { recipientsRoutes } from './recipients-route.ts'
+import { subscriptionInternalRoutes } from './subscriptions-route.ts'
 
 const AccessCheckBody = z
   .object({
@@ -64,5 +65,6 @@ export function accessCheckRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
   )
   app.route('/', recipientsRoutes(deps))
   app.route('/', feedResolveRoutes(deps))
+  app.route('/', subscriptionInternalRoutes(deps))
   return app
 }
