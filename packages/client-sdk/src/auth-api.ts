@@ -54,6 +54,16 @@ export interface FeedLink {
   webcalUrl: string
 }
 
+export interface CalendarSubscription {
+  id: string
+  calendarId: string
+  url: string
+  createdAt: number
+  lastFetchedAt: number | null
+  /** Why the last fetch or import failed, in plain words; null when it worked. */
+  lastError: string | null
+}
+
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
@@ -220,6 +230,23 @@ export function createAuthApi(options: AuthApiOptions) {
     rotateFeed: (feedId: string) =>
       call<FeedLink>('POST', `/feeds/${encodeURIComponent(feedId)}/rotate`),
     deleteFeed: (feedId: string) => call<void>('DELETE', `/feeds/${encodeURIComponent(feedId)}`),
+    /** Keeps the calendar in step with an external ICS URL (http, https or webcal); editors. */
+    subscribe: (calendarId: string, url: string) =>
+      call<{ subscription: CalendarSubscription }>(
+        'POST',
+        `/calendars/${encodeURIComponent(calendarId)}/subscriptions`,
+        { url },
+      ),
+    listSubscriptions: (calendarId: string) =>
+      call<{ subscriptions: CalendarSubscription[] }>(
+        'GET',
+        `/calendars/${encodeURIComponent(calendarId)}/subscriptions`,
+      ),
+    unsubscribe: (calendarId: string, subscriptionId: string) =>
+      call<void>(
+        'DELETE',
+        `/calendars/${encodeURIComponent(calendarId)}/subscriptions/${encodeURIComponent(subscriptionId)}`,
+      ),
     removeMember: (calendarId: string, userId: string) =>
       call<void>(
         'DELETE',

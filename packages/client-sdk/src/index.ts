@@ -3,6 +3,7 @@ export {
   ApiError,
   type AuthApi,
   type Calendar,
+  type CalendarSubscription,
   type Feed,
   type FeedLink,
   type Invite,

@@ -15,6 +15,7 @@ import {
   createFeedVersionStore,
   createHttpFeedResolver,
   createHttpRecipientDirectory,
+  createHttpSubscriptionSource,
   createInAppChannel,
   createLocalChangeFeed,
   createReminderSchedule,
@@ -23,6 +24,7 @@ import {
   FEED_PATH,
   mailFrom,
   openScheduleDatabase,
+  Subscriber,
   smtpOptionsFromUrl,
   startNotifier,
   systemClock,
@@ -144,6 +146,19 @@ export async function startEmbedded(
     clock: systemClock,
     logger: logger.child({ module: 'feeds' }),
   })
+  const subscriber = new Subscriber({
+    source: createHttpSubscriptionSource({
+      authUrl: publicUrl,
+      secret: internalSecret,
+      fetch: internalFetch,
+    }),
+    writer,
+    clock: systemClock,
+    logger: logger.child({ module: 'subscriptions' }),
+    intervalMs: subscriptionSeconds(env.NOTIFIER_SUBSCRIPTION_SECONDS) * 1000,
+    allowPrivate: env.NOTIFIER_FETCH_PRIVATE_URLS === 'true',
+  })
+  subscriber.start()
   const notifier = await startNotifier({
     instanceId: 'embedded',
     schedule: createReminderSchedule(notifierDb.db, notifierDb.dialect),
@@ -162,6 +177,7 @@ export async function startEmbedded(
     url,
     storage: store.kind,
     async close(options) {
+      await subscriber.close()
       await notifier.close()
       await notifierDb.db.destroy()
       await server.close(options)
@@ -180,4 +196,16 @@ function freePort(host: string): Promise<number> {
       probe.close(() => resolve(port))
     })
   })
+}
+
+/** How often subscribed ICS URLs are fetched: 2 s to a day, 15 minutes by default. */
+function subscriptionSeconds(value: string | undefined): number {
+  if (value === undefined || value === '') return 900
+  const seconds = Number(value)
+  if (!Number.isInteger(seconds) || seconds < 2 || seconds > 86_400) {
+    throw new Error(
+      `NOTIFIER_SUBSCRIPTION_SECONDS: a whole number of seconds from 2 to 86400, not ${value}`,
+    )
+  }
+  return seconds
 }

@@ -27,6 +27,13 @@ const schema = z
     SMTP_URL: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).optional(),
     NOTIFIER_HORIZON_DAYS: int(1, 366).default(7),
+    /** How often subscribed ICS URLs are fetched. */
+    NOTIFIER_SUBSCRIPTION_SECONDS: int(2, 86_400).default(900),
+    /** Fetch subscription URLs on private or loopback addresses (tests, closed networks). */
+    NOTIFIER_FETCH_PRIVATE_URLS: z
+      .enum(['true', 'false', '1', '0', ''])
+      .transform((value) => value === 'true' || value === '1')
+      .default(false),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -48,6 +55,7 @@ export interface NotifierConfig {
   appUrl: string | undefined
   smtp: { url: string; from: string | undefined } | undefined
   horizonMs: number
+  subscriptions: { intervalMs: number; allowPrivate: boolean }
   logLevel: string
 }
 
@@ -83,6 +91,10 @@ export function loadNotifierConfig(
     appUrl: e.APP_URL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     horizonMs: e.NOTIFIER_HORIZON_DAYS * 24 * 3_600_000,
+    subscriptions: {
+      intervalMs: e.NOTIFIER_SUBSCRIPTION_SECONDS * 1000,
+      allowPrivate: e.NOTIFIER_FETCH_PRIVATE_URLS,
+    },
     logLevel: e.LOG_LEVEL,
   })
 }

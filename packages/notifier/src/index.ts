@@ -103,3 +103,11 @@ export {
   type RecipientDirectory,
 } from './service/recipients.ts'
 export { mailFrom, smtpOptionsFromUrl } from './service/smtp-url.ts'
+// Calendar subscriptions to external ICS URLs (src/subscriptions)
+export { FetchRefused, fetchIcs } from './subscriptions/fetch-ics.ts'
+export { prefixOf, Subscriber, type SubscriberOptions } from './subscriptions/subscriber.ts'
+export {
+  createHttpSubscriptionSource,
+  type Subscription,
+  type SubscriptionSource,
+} from './subscriptions/subscription-source.ts'

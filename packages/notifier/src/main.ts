@@ -25,6 +25,8 @@ import { createStoreDocReader } from './service/doc-reader.ts'
 import { createDocWriter } from './service/doc-writer.ts'
 import { createHttpRecipientDirectory } from './service/recipients.ts'
 import { mailFrom, smtpOptionsFromUrl } from './service/smtp-url.ts'
+import { Subscriber } from './subscriptions/subscriber.ts'
+import { createHttpSubscriptionSource } from './subscriptions/subscription-source.ts'
 
 async function main(): Promise<void> {
   const config = loadNotifierConfig(process.env)
@@ -77,6 +79,15 @@ async function main(): Promise<void> {
     horizonMs: config.horizonMs,
     ...(config.appUrl ? { appUrl: config.appUrl } : {}),
   })
+  const subscriber = new Subscriber({
+    source: createHttpSubscriptionSource({ authUrl: config.auth.url, secret: config.auth.secret }),
+    writer,
+    clock: systemClock,
+    logger: logger.child({ module: 'subscriptions' }),
+    intervalMs: config.subscriptions.intervalMs,
+    allowPrivate: config.subscriptions.allowPrivate,
+  })
+  subscriber.start()
   let closing = false
   const http = createServer(
     createNotifierRoutes({
@@ -103,8 +114,9 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     logger.info({ signal }, 'shutting down')
-    notifier
+    subscriber
       .close()
+      .then(() => notifier.close())
       .then(() => schedule.close())
       .then(() => store.close())
       .then(() => new Promise((resolve) => http.close(resolve)))
