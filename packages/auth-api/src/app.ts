@@ -18,6 +18,7 @@ import { inviteAnswerRoutes } from './invites/answer-routes.ts'
 import { inviteManageRoutes } from './invites/manage-routes.ts'
 import { subscriptionRoutes } from './subscriptions/routes.ts'
 import { syncTokenRoutes } from './sync-tokens/routes.ts'
+import { webhookRoutes } from './webhooks/routes.ts'
 
 export const AUTH_BASE_PATH = '/auth'
 /** Bodies are small JSON documents; anything bigger is refused before parsing. */
@@ -52,6 +53,7 @@ export function createAuthApp(deps: AuthDeps): OpenAPIHono<AuthEnv> {
     syncTokenRoutes,
     feedRoutes,
     subscriptionRoutes,
+    webhookRoutes,
     accessCheckRoutes,
   ]) {
     app.route('/', routes(deps))

@@ -6,12 +6,14 @@ import { type Migration, Migrator } from 'kysely/migration'
 import * as initial from './migrations/0001-initial.ts'
 import * as feeds from './migrations/0002-feeds.ts'
 import * as subscriptions from './migrations/0003-subscriptions.ts'
+import * as webhooks from './migrations/0004-webhooks.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-feeds': feeds,
   '0003-subscriptions': subscriptions,
+  '0004-webhooks': webhooks,
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

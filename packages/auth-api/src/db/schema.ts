@@ -94,6 +94,14 @@ export interface SubscriptionsTable {
   last_error: string | null
 }
 
+export interface WebhooksTable {
+  user_id: string
+  url: string
+  /** HMAC signing secret shared with the user's receiver. */
+  secret: string
+  created_at: number
+}
+
 /** The outbox: work that must finish even if the process dies half-way (retried until done). */
 export interface JobsTable {
   id: string
@@ -116,4 +124,5 @@ export interface Database {
   jobs: JobsTable
   feeds: FeedsTable
   subscriptions: SubscriptionsTable
+  webhooks: WebhooksTable
 }

@@ -1,5 +1,6 @@
-// For the notifier: every subscription with its calendar's zone, and where
-// it reports how a fetch went (shown to members in the subscription list).
+// For the notifier: every subscription with its calendar's zone, where it
+// reports how a fetch went (shown to members in the subscription list), and
+// a user's webhook endpoint.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
@@ -76,6 +77,28 @@ export function subscriptionInternalRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv>
       if (Number(updated.numUpdatedRows) === 0)
         throw new AuthError('not_found', 'no such subscription')
       return c.body(null, 204)
+    },
+  )
+  // A user's webhook endpoint, asked at delivery time so a change applies at once.
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/internal/users/{id}/webhook',
+      tags: ['internal'],
+      request: { params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }) },
+      responses: {
+        200: jsonResponse(z.object({ url: z.string(), secret: z.string() }), 'the endpoint'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const row = await db
+        .selectFrom('webhooks')
+        .select(['url', 'secret'])
+        .where('user_id', '=', c.req.valid('param').id)
+        .executeTakeFirst()
+      if (!row) throw new AuthError('not_found', 'no webhook')
+      return c.json({ url: row.url, secret: row.secret }, 200)
     },
   )
   return app
