@@ -1,7 +1,12 @@
-// Reminders by email from the embedded process, to a real SMTP server the
-// test runs on loopback: a user who turned email on gets the reminder once
-// by email (and in-app); a member who did not, only in-app.
+// Reminders by email and webhook from the embedded process, to a real SMTP
+// server and a webhook receiver the test runs on loopback: a user who turned
+// email and webhook on gets the reminder once by email, once by a signed
+// webhook and once in-app; a member who did not, only in-app.
+
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createClient, createMemoryStore, type PlansyncClient } from '@plansync/client-sdk'
+import { verifyWebhookSignature } from '@plansync/notifier'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -23,6 +28,9 @@ interface Received {
 
 describe('reminders by email', () => {
   const mails: Received[] = []
+  const hooks: Array<{ body: string; headers: Record<string, string | string[] | undefined> }> = []
+  let hookServer: Server
+  let hookUrl = ''
   let smtp: SMTPServer
   let smtpPort = 0
   let server: SyncProcess
@@ -47,9 +55,21 @@ describe('reminders by email', () => {
     })
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
     smtpPort = (smtp.server.address() as { port: number }).port
+    hookServer = createServer((request, response) => {
+      const chunks: Buffer[] = []
+      request.on('data', (chunk: Buffer) => chunks.push(chunk))
+      request.on('end', () => {
+        hooks.push({ body: Buffer.concat(chunks).toString('utf8'), headers: request.headers })
+        response.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve))
+    hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`
     server = await startSyncProcess({
       main: embeddedMain,
       env: {
+        // The webhook receiver is on loopback: allowed for this test only.
+        NOTIFIER_FETCH_PRIVATE_URLS: 'true',
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         MAIL_FROM: 'plansync <reminders@plansync.test>',
       },
@@ -62,6 +82,7 @@ describe('reminders by email', () => {
       await removeDataDir(server)
     }
     await new Promise<void>((resolve) => smtp.close(() => resolve()))
+    await new Promise((resolve) => hookServer.close(resolve))
   })
 
   function client(): PlansyncClient {
@@ -70,7 +91,7 @@ describe('reminders by email', () => {
     return made
   }
 
-  it('emails the reminder once to those who turned email on, and everyone gets it in-app', {
+  it('sends the reminder once by email and webhook to the user who chose them, and in-app to all', {
     timeout: 120_000,
   }, async () => {
     const ann = client()
@@ -85,8 +106,9 @@ describe('reminders by email', () => {
       password: 'a long password for bob',
       email: 'bob@family.test',
     })
+    const { webhook } = await ann.api.setWebhook(hookUrl)
     const prefs = await ann.openPrefs()
-    prefs.setNotifications({ email: true })
+    prefs.setNotifications({ email: true, webhook: true })
     await waitFor(() => prefs.status.pending === 0, "ann's choice saved")
     const { calendar } = await ann.api.createCalendar({ name: 'Family', timeZone: 'UTC' })
     const { link } = await ann.api.invite(calendar.id, { username: 'mail-bob', role: 'editor' })
@@ -105,6 +127,7 @@ describe('reminders by email', () => {
     const bobInbox = await bob.openInbox()
     await waitFor(() => mails.length > 0, 'the email', start - Date.now() + 15_000)
     await waitFor(() => bobInbox.entries().length > 0, "bob's in-app reminder", 10_000)
+    await waitFor(() => hooks.length > 0, 'the webhook', 10_000)
     await new Promise((resolve) => setTimeout(resolve, 3_000))
     expect(mails).toHaveLength(1)
     expect(mails[0]?.to).toEqual(['ann@family.test'])
@@ -115,5 +138,14 @@ describe('reminders by email', () => {
       expect.stringMatching(/^Swimming: /),
     ])
     expect(bobUser.email).toBe('bob@family.test')
+    // One signed webhook delivery, verified as a receiver would.
+    expect(hooks).toHaveLength(1)
+    const hook = hooks[0] as (typeof hooks)[number]
+    expect(verifyWebhookSignature(webhook.secret, hook.headers, hook.body).ok).toBe(true)
+    expect(verifyWebhookSignature('not the secret at all', hook.headers, hook.body).ok).toBe(false)
+    expect(JSON.parse(hook.body)).toMatchObject({
+      kind: 'reminder',
+      title: expect.stringMatching(/^Swimming: /),
+    })
   })
 })

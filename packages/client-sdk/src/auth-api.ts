@@ -247,6 +247,12 @@ export function createAuthApi(options: AuthApiOptions) {
         'DELETE',
         `/calendars/${encodeURIComponent(calendarId)}/subscriptions/${encodeURIComponent(subscriptionId)}`,
       ),
+    /** Sets where this user's webhook notifications go; the signing secret is in this answer only. */
+    setWebhook: (url: string) =>
+      call<{ webhook: { url: string; secret: string } }>('PUT', '/me/webhook', { url }),
+    getWebhook: () =>
+      call<{ webhook: { url: string; createdAt: number } | null }>('GET', '/me/webhook'),
+    deleteWebhook: () => call<void>('DELETE', '/me/webhook'),
     removeMember: (calendarId: string, userId: string) =>
       call<void>(
         'DELETE',

@@ -20,6 +20,8 @@ import {
   createLocalChangeFeed,
   createReminderSchedule,
   createStoreDocReader,
+  createWebhookChannel,
+  createWebhookEndpoints,
   type DeliveryChannel,
   FEED_PATH,
   mailFrom,
@@ -146,6 +148,17 @@ export async function startEmbedded(
     clock: systemClock,
     logger: logger.child({ module: 'feeds' }),
   })
+  channels.push(
+    createWebhookChannel({
+      resolveEndpoint: createWebhookEndpoints({
+        authUrl: publicUrl,
+        secret: internalSecret,
+        fetch: internalFetch,
+        allowPrivate: env.NOTIFIER_FETCH_PRIVATE_URLS === 'true',
+        logger: logger.child({ module: 'webhooks' }),
+      }),
+    }),
+  )
   const subscriber = new Subscriber({
     source: createHttpSubscriptionSource({
       authUrl: publicUrl,

@@ -103,6 +103,7 @@ export {
   type RecipientDirectory,
 } from './service/recipients.ts'
 export { mailFrom, smtpOptionsFromUrl } from './service/smtp-url.ts'
+export { createWebhookEndpoints } from './service/webhook-endpoints.ts'
 // Calendar subscriptions to external ICS URLs (src/subscriptions)
 export { FetchRefused, fetchIcs } from './subscriptions/fetch-ics.ts'
 export { prefixOf, Subscriber, type SubscriberOptions } from './subscriptions/subscriber.ts'

@@ -11,6 +11,7 @@ import { systemClock } from './channels/clock.ts'
 import { createEmailChannel } from './channels/email.ts'
 import { createInAppChannel } from './channels/in-app.ts'
 import type { DeliveryChannel } from './channels/types.ts'
+import { createWebhookChannel } from './channels/webhook.ts'
 import { ConfigError, loadNotifierConfig } from './config.ts'
 import { createFeedHandler } from './feeds/feed-handler.ts'
 import { createHttpFeedResolver } from './feeds/feed-resolver.ts'
@@ -25,6 +26,7 @@ import { createStoreDocReader } from './service/doc-reader.ts'
 import { createDocWriter } from './service/doc-writer.ts'
 import { createHttpRecipientDirectory } from './service/recipients.ts'
 import { mailFrom, smtpOptionsFromUrl } from './service/smtp-url.ts'
+import { createWebhookEndpoints } from './service/webhook-endpoints.ts'
 import { Subscriber } from './subscriptions/subscriber.ts'
 import { createHttpSubscriptionSource } from './subscriptions/subscription-source.ts'
 
@@ -51,6 +53,14 @@ async function main(): Promise<void> {
   })
   const channels: DeliveryChannel[] = [
     createInAppChannel({ store: createDocInboxStore({ reader, writer }) }),
+    createWebhookChannel({
+      resolveEndpoint: createWebhookEndpoints({
+        authUrl: config.auth.url,
+        secret: config.auth.secret,
+        allowPrivate: config.subscriptions.allowPrivate,
+        logger: logger.child({ module: 'webhooks' }),
+      }),
+    }),
   ]
   if (config.smtp) {
     channels.push(

@@ -106,5 +106,6 @@ function channelsOf(
   const channels: string[] = []
   if (prefs.inApp) channels.push('in-app')
   if (prefs.email && member.email) channels.push('email')
+  if (prefs.webhook) channels.push('webhook')
   return channels.filter((name) => available.has(name))
 }

@@ -43,9 +43,9 @@ describe('per-user prefs doc', () => {
 
   it('keeps notification channels with quiet defaults, refusing unknown channels and non-booleans', () => {
     const doc = new Y.Doc()
-    expect(readNotificationPrefs(doc)).toEqual({ inApp: true, email: false })
+    expect(readNotificationPrefs(doc)).toEqual({ inApp: true, email: false, webhook: false })
     setNotificationPrefs(doc, { email: true })
-    expect(readNotificationPrefs(doc)).toEqual({ inApp: true, email: true })
+    expect(readNotificationPrefs(doc)).toEqual({ inApp: true, email: true, webhook: false })
     expect(() => setNotificationPrefs(doc, { sms: true } as never)).toThrow(SchemaError)
     expect(() => setNotificationPrefs(doc, { email: 'yes' } as never)).toThrow(/notify\.email/)
     doc.getMap('notify').set('inApp', 'off')
@@ -53,6 +53,7 @@ describe('per-user prefs doc', () => {
     expect(readNotificationPrefs(doc, (issue) => issues.push(issue.path))).toEqual({
       inApp: true,
       email: true,
+      webhook: false,
     })
     expect(issues).toEqual(['notify.inApp'])
   })

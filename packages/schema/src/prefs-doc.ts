@@ -6,7 +6,7 @@
 //                     minutes before start (the user's own, replacing the
 //                     event's defaults for them; an empty list mutes)
 //   notify     Y.Map  channel → boolean: where the user wants notifications
-//                     (quiet defaults: in-app on, email off until turned on)
+//                     (quiet defaults: in-app on, email and webhook off until turned on)
 import * as Y from 'yjs'
 import { type IssueReporter, ignoreIssues, SchemaError } from './issues.ts'
 import { describe, readFields } from './read-fields.ts'
@@ -29,9 +29,11 @@ const prefsParts = (doc: Y.Doc) => ({
 export interface NotificationPrefs {
   inApp: boolean
   email: boolean
+  /** To the user's webhook (set through the auth API). */
+  webhook: boolean
 }
 
-const NOTIFY_DEFAULTS: NotificationPrefs = { inApp: true, email: false }
+const NOTIFY_DEFAULTS: NotificationPrefs = { inApp: true, email: false, webhook: false }
 
 export function readNotificationPrefs(
   doc: Y.Doc,
@@ -39,11 +41,15 @@ export function readNotificationPrefs(
 ): NotificationPrefs {
   const f = readFields(
     prefsParts(doc).notify,
-    { inApp: isBoolean, email: isBoolean },
+    { inApp: isBoolean, email: isBoolean, webhook: isBoolean },
     'notify',
     report,
   )
-  return { inApp: f.inApp ?? NOTIFY_DEFAULTS.inApp, email: f.email ?? NOTIFY_DEFAULTS.email }
+  return {
+    inApp: f.inApp ?? NOTIFY_DEFAULTS.inApp,
+    email: f.email ?? NOTIFY_DEFAULTS.email,
+    webhook: f.webhook ?? NOTIFY_DEFAULTS.webhook,
+  }
 }
 
 export function setNotificationPrefs(doc: Y.Doc, prefs: Partial<NotificationPrefs>): void {

@@ -90,7 +90,8 @@ export async function fetchIcs(url: string, options: FetchOptions): Promise<Fetc
   }
 }
 
-async function checkTarget(url: URL, allowPrivate: boolean): Promise<void> {
+/** Refuses URLs a server should not call for a user: other schemes, credentials, private addresses. */
+export async function checkTarget(url: URL, allowPrivate: boolean): Promise<void> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new FetchRefused('only http(s) and webcal URLs are fetched')
   }
