@@ -190,4 +190,32 @@ describe('recurrence expansion', () => {
       'e1',
     ])
   })
+
+  it('finds an occurrence moved weeks away from its original start, in ranges around either', () => {
+    const weekly = event({
+      start: '2026-06-01T10:00',
+      end: '2026-06-01T11:00',
+      timeZone: 'Europe/Berlin',
+      rrule: 'FREQ=WEEKLY',
+      // The 1 June meeting is postponed to 17 June, and the 29 June one brought forward to 3 June.
+      overrides: {
+        '2026-06-01T10:00': { start: '2026-06-17T10:00', end: '2026-06-17T11:00' },
+        '2026-06-29T10:00': { start: '2026-06-03T10:00', end: '2026-06-03T11:00' },
+      },
+    })
+    const week = (from: string) =>
+      expandEvent(weekly, Date.parse(from), Date.parse(from) + 7 * 864e5)
+    expect(week('2026-06-14T22:00:00Z').map((o) => `${o.recurrenceId} ${o.start}`)).toEqual([
+      '2026-06-15T10:00 2026-06-15T10:00',
+      '2026-06-01T10:00 2026-06-17T10:00',
+    ])
+    expect(week('2026-05-31T22:00:00Z').map((o) => `${o.recurrenceId} ${o.start}`)).toEqual([
+      '2026-06-29T10:00 2026-06-03T10:00',
+    ])
+    // Once the rule stops before the original start, the override is ignored.
+    const ended = { ...weekly, rrule: 'FREQ=WEEKLY;COUNT=2' }
+    expect(
+      expandEvent(ended, Date.parse('2026-05-31T22:00:00Z'), Date.parse('2026-06-07T22:00:00Z')),
+    ).toEqual([])
+  })
 })

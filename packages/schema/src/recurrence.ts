@@ -103,12 +103,31 @@ export function expandEvent(
   // Floating wall times read as UTC are off from real instants by at most a day.
   const starts = rule.between(new Date(fromMs - slackMs - DAY_MS), new Date(toMs + DAY_MS), true)
   const excluded = new Set(event.exdates.map(normal))
+  const made = new Set<string>()
   for (const zoned of starts.slice(0, options.maxOccurrences ?? 1000)) {
     const start = Temporal.PlainDateTime.from(zoned.toPlainDateTime().toString())
     const recurrenceId = place.format(start)
+    made.add(recurrenceId)
     if (!excluded.has(recurrenceId)) push(recurrenceId, start)
   }
-  return occurrences
+  // An occurrence moved far from its original start (postponed by two weeks)
+  // belongs in ranges the query above does not reach: each such override is
+  // looked up on its own, and counts if the rule still makes its occurrence.
+  for (const [recurrenceId, override] of overrides) {
+    if (override.start === undefined && override.end === undefined) continue
+    if (made.has(recurrenceId) || excluded.has(recurrenceId)) continue
+    const original = place.plain(recurrenceId)
+    const floating = original.toZonedDateTime('UTC').epochMilliseconds
+    const near = rule.between(new Date(floating - DAY_MS), new Date(floating + DAY_MS), true)
+    if (near.some((zoned) => place.format(plainOf(zoned)) === recurrenceId)) {
+      push(recurrenceId, original)
+    }
+  }
+  return occurrences.sort((a, b) => a.startMs - b.startMs)
+}
+
+function plainOf(zoned: Temporal.ZonedDateTime): Temporal.PlainDateTime {
+  return Temporal.PlainDateTime.from(zoned.toPlainDateTime().toString())
 }
 
 /** Converts between an event's stored wall times or dates and instants. */

@@ -7,9 +7,11 @@ import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   createEvent,
+  deleteOccurrence,
   type EventSummary,
   expandEvents,
   readEvents,
+  updateEvent,
   updateOccurrence,
 } from '@plansync/schema'
 import ICAL from 'ical.js'
@@ -168,5 +170,58 @@ describe('renderFeed', () => {
     expect(text).toContain('DTSTAMP:20260102T000000Z')
     expect(text).toContain('EXDATE;TZID=Europe/Berlin:20260404T100000')
     expect(text).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20260328T100000')
+  })
+
+  it('renders no RECURRENCE-ID for occurrences the rule no longer makes or that were deleted', () => {
+    const doc = new Y.Doc()
+    createEvent(doc, 'f', {
+      title: 'Football',
+      start: '2026-03-21T10:00',
+      end: '2026-03-21T11:00',
+      timeZone: 'Europe/Berlin',
+      rrule: 'FREQ=WEEKLY;BYDAY=SA;COUNT=4',
+    })
+    updateOccurrence(
+      doc,
+      { eventId: 'f', recurrenceId: '2026-03-28T10:00' },
+      'this',
+      { start: '2026-03-28T12:00', end: '2026-03-28T13:00' },
+      () => 'x',
+    )
+    // The series moves to Sundays: the Saturday override is left behind.
+    updateEvent(doc, 'f', {
+      start: '2026-03-22T10:00',
+      end: '2026-03-22T11:00',
+      rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=4',
+    })
+    createEvent(doc, 'g', {
+      title: 'Yoga',
+      start: '2026-03-02T18:00',
+      end: '2026-03-02T19:00',
+      timeZone: 'America/New_York',
+      rrule: 'FREQ=WEEKLY;COUNT=3',
+    })
+    updateOccurrence(
+      doc,
+      { eventId: 'g', recurrenceId: '2026-03-09T18:00' },
+      'this',
+      { title: 'Yoga (hall B)' },
+      () => 'x',
+    )
+    deleteOccurrence(doc, { eventId: 'g', recurrenceId: '2026-03-09T18:00' }, 'this')
+    const events = readEvents(doc)
+    const text = render(events)
+    expect(text).not.toContain('RECURRENCE-ID')
+    const starts: string[] = []
+    for (const component of Object.values(nodeIcal.sync.parseICS(text))) {
+      if (component?.type !== 'VEVENT') continue
+      for (const instance of nodeIcal.expandRecurringEvent(component as VEvent, {
+        from: new Date(FROM),
+        to: new Date(TO - 1),
+      })) {
+        starts.push(new Date(instance.start).toISOString())
+      }
+    }
+    expect(starts.sort()).toEqual(schemaStarts(events))
   })
 })

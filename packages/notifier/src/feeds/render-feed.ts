@@ -6,7 +6,7 @@
 // VALUE=DATE with an exclusive end, refresh hints, CRLF and 75-octet folding
 // (ical-generator). The free/busy variant keeps only times and busy state.
 
-import type { EventSummary } from '@plansync/schema'
+import { type EventSummary, expandEvent } from '@plansync/schema'
 import { getVtimezoneComponent } from '@touch4it/ical-timezones'
 import ical, {
   ICalEventBusyStatus,
@@ -55,6 +55,9 @@ export function renderFeed(input: FeedInput): string {
     })
     const changed = Object.entries(event.overrides)
       .filter(([, fields]) => fields.status !== 'cancelled')
+      // The schema ignores overrides of occurrences the rule no longer makes
+      // or that were deleted; a RECURRENCE-ID for them would be a phantom event.
+      .filter(([id]) => event.rrule !== null && isOccurrenceOf(event, id))
       .sort(([a], [b]) => a.localeCompare(b))
     for (const [recurrenceId, fields] of changed) {
       const occurrence: EventSummary = {
@@ -138,4 +141,17 @@ function repeatingOf(event: EventSummary, excluded: readonly string[]): string {
     )
   }
   return lines.join('\n')
+}
+
+/** Whether the series (its rule, minus EXDATEs) has an occurrence with this recurrence id. */
+function isOccurrenceOf(event: EventSummary, recurrenceId: string): boolean {
+  const start = when(event, recurrenceId)
+  const ms =
+    start instanceof Temporal.PlainDate
+      ? start.toZonedDateTime('UTC').epochMilliseconds
+      : start.epochMilliseconds
+  const id = event.allDay
+    ? Temporal.PlainDate.from(recurrenceId).toString()
+    : Temporal.PlainDateTime.from(recurrenceId).toString({ smallestUnit: 'minute' })
+  return expandEvent({ ...event, overrides: {} }, ms, ms + 1).some((o) => o.recurrenceId === id)
 }

@@ -198,4 +198,78 @@ describe('planReminders', () => {
       ['60', '2026-06-10T08:00:00.000Z'],
     ])
   })
+
+  it('reminds of all-day events at local midnight of the event zone', () => {
+    const calendar = calendarWith(
+      [
+        'bday',
+        {
+          title: 'Birthday',
+          allDay: true,
+          start: '2026-06-10',
+          end: '2026-06-11',
+          timeZone: 'America/Los_Angeles',
+          reminders: [0, 1440],
+        },
+      ],
+      [
+        'fest',
+        {
+          title: 'Fest',
+          allDay: true,
+          start: '2026-06-10',
+          end: '2026-06-11',
+          timeZone: 'Europe/Berlin',
+          reminders: [0],
+        },
+      ],
+    )
+    const planned = planReminders({
+      calendarName: 'Family',
+      calendar,
+      members: [member('ann')],
+      ...window('2026-06-01T00:00:00Z', '2026-06-20T00:00:00Z'),
+    })
+    expect(planned.map((r) => `${r.eventId} ${r.reminderId} ${iso(r.dueAt)}`)).toEqual([
+      'bday 1440 2026-06-09T07:00:00.000Z', // midnight in Los Angeles (PDT, UTC-7)
+      'fest 0 2026-06-09T22:00:00.000Z', // midnight in Berlin (CEST, UTC+2)
+      'bday 0 2026-06-10T07:00:00.000Z',
+    ])
+  })
+
+  it('skips an event whose rule cannot be expanded, and still plans the others', () => {
+    const calendar = calendarWith(
+      [
+        'spam',
+        {
+          title: 'Spam',
+          start: '2026-06-01T00:00',
+          end: '2026-06-01T00:01',
+          timeZone: 'UTC',
+          rrule: 'FREQ=MINUTELY;INTERVAL=5',
+          reminders: [0],
+        },
+      ],
+      [
+        'dentist',
+        {
+          title: 'Dentist',
+          start: '2026-06-03T09:00',
+          end: '2026-06-03T09:30',
+          timeZone: 'UTC',
+          reminders: [60],
+        },
+      ],
+    )
+    const issues: string[] = []
+    const planned = planReminders({
+      calendarName: 'Me',
+      calendar,
+      members: [member('ann')],
+      ...window('2026-06-01T00:00:00Z', '2026-06-08T00:00:00Z'),
+      report: (issue) => issues.push(issue.path),
+    })
+    expect(planned.map((r) => r.eventId)).toEqual(['dentist'])
+    expect(issues).toEqual(['events.spam.rrule'])
+  })
 })

@@ -13,7 +13,15 @@
 // a whole series or changing its rule makes new recurrence ids (as in RFC
 // 5545), so the old reminders are cancelled and new ones planned.
 
-import { expandEvents, type Occurrence, readEvents, readOwnReminders } from '@plansync/schema'
+import {
+  type EventSummary,
+  expandEvent,
+  type IssueReporter,
+  ignoreIssues,
+  type Occurrence,
+  readEvents,
+  readOwnReminders,
+} from '@plansync/schema'
 import type * as Y from 'yjs'
 import type { Notification } from '../channels/types.ts'
 import type { ReminderInput } from '../schedule/types.ts'
@@ -37,6 +45,8 @@ export interface PlanInput {
   to: number
   /** Where the app shows the event (for links), e.g. `https://plans.example`. */
   appUrl?: string
+  /** Told about values that were skipped (malformed events, rules that cannot be expanded). */
+  report?: IssueReporter
 }
 
 const MINUTE = 60_000
@@ -46,9 +56,13 @@ const MAX_LEAD_MS = 60 * 24 * 366 * MINUTE
 const SINGLE = 'single'
 
 export function planReminders(input: PlanInput): ReminderInput[] {
-  const events = readEvents(input.calendar)
+  const report = input.report ?? ignoreIssues
+  const events = readEvents(input.calendar, report)
   const byId = new Map(events.map((event) => [event.id, event]))
-  const occurrences = expandEvents(events, input.from, input.to + MAX_LEAD_MS)
+  const occurrences = events.flatMap((event) =>
+    occurrencesOf(event, input.from, input.to + MAX_LEAD_MS, report),
+  )
+  occurrences.sort((a, b) => a.startMs - b.startMs || a.eventId.localeCompare(b.eventId))
   const planned: ReminderInput[] = []
   for (const occurrence of occurrences) {
     if (occurrence.status === 'cancelled') continue
@@ -81,6 +95,26 @@ export function planReminders(input: PlanInput): ReminderInput[] {
     }
   }
   return planned.sort((a, b) => a.dueAt - b.dueAt)
+}
+
+/**
+ * One event's occurrences. All-day events start at midnight in the event's
+ * own zone (a birthday reminder at 09:00 the day before is 09:00 there, not
+ * in UTC). A rule the expander gives up on (e.g. minutely for a year) skips
+ * that event only, so one bad value never stops a calendar's other reminders.
+ */
+function occurrencesOf(
+  event: EventSummary,
+  from: number,
+  to: number,
+  report: IssueReporter,
+): Occurrence[] {
+  try {
+    return expandEvent(event, from, to, { viewZone: event.timeZone })
+  } catch (error) {
+    report({ path: `events.${event.id}.rrule`, reason: `cannot expand: ${String(error)}` })
+    return []
+  }
 }
 
 function notificationFor(
