@@ -53,7 +53,27 @@ describe('iCal feeds in the embedded process', () => {
     expect(movedText).toContain('SEQUENCE:1')
     expect(moved.headers.get('etag')).not.toBe(etag)
 
-    // Free/busy: times only.
+    // A deleted event changes the feed for If-Modified-Since clients too.
+    const movedModified = moved.headers.get('last-modified') as string
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    family.deleteEvent(picnic)
+    await waitFor(() => family.status.pending === 0, 'the deletion saved')
+    const afterDelete = await fetch(link.url, { headers: { 'if-modified-since': movedModified } })
+    expect(afterDelete.status).toBe(200)
+    expect(await afterDelete.text()).not.toContain('Picnic')
+    // A compressing proxy's weak tag still matches.
+    const weak = `W/${afterDelete.headers.get('etag')}`
+    expect((await fetch(link.url, { headers: { 'if-none-match': weak } })).status).toBe(304)
+
+    // Free/busy: times only (an event again first).
+    family.createEvent({
+      title: 'Picnic',
+      start: '2026-06-07T12:00',
+      end: '2026-06-07T15:00',
+      timeZone: 'Europe/Berlin',
+      location: 'Riverside park',
+    })
+    await waitFor(() => family.status.pending === 0, 'the new event saved')
     const busy = await ann.api.createFeed({ calendarId: calendar.id, busyOnly: true })
     const busyText = await (await fetch(busy.url)).text()
     expect(busyText).toContain('SUMMARY:Busy')

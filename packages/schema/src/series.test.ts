@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createEvent, readEvents } from './calendar-doc.ts'
+import { SchemaError } from './issues.ts'
 import { expandEvents } from './recurrence.ts'
 import { deleteOccurrence, updateOccurrence } from './series.ts'
 
@@ -104,5 +105,21 @@ describe('editing occurrences of a series', () => {
       expandEvents(readEvents(doc), ...range).find((o) => o.recurrenceId === ref.recurrenceId)
     expect(occurrence(a.doc)).toMatchObject({ title: 'Yoga by the lake', location: 'Lake' })
     expect(occurrence(b)).toEqual(occurrence(a.doc))
+  })
+
+  it('refuses what one occurrence cannot have on its own, writing nothing', () => {
+    const { doc, view, newId } = weekly()
+    const before = view()
+    const ref = { eventId: 'yoga', recurrenceId: '2026-03-14T10:00' }
+    for (const patch of [
+      { reminders: [120] },
+      { timeZone: 'UTC' },
+      { rrule: 'FREQ=DAILY' },
+      { allDay: true },
+    ]) {
+      expect(() => updateOccurrence(doc, ref, 'this', patch, newId)).toThrow(SchemaError)
+    }
+    expect(view()).toEqual(before)
+    expect(readEvents(doc)[0]?.overrides).toEqual({})
   })
 })

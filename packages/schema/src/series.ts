@@ -39,7 +39,18 @@ export function updateOccurrence(
   }
   const { map, event } = seriesOf(doc, ref.eventId)
   if (scope === 'this') {
-    validateEventFields(patch, `events.${ref.eventId}.overrides.${ref.recurrenceId}`)
+    const path = `events.${ref.eventId}.overrides.${ref.recurrenceId}`
+    // One occurrence cannot have its own zone, rule, all-day flag or default
+    // reminders (each member's own reminders per occurrence live in their prefs doc).
+    for (const field of ['timeZone', 'rrule', 'allDay', 'reminders'] as const) {
+      if (patch[field] !== undefined) {
+        throw new SchemaError(
+          `${path}.${field}`,
+          'cannot change for one occurrence; change the series',
+        )
+      }
+    }
+    validateEventFields(patch, path)
     doc.transact(() => {
       let overrides = map.get('overrides')
       if (!(overrides instanceof Y.Map)) {

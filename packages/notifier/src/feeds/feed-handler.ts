@@ -1,6 +1,6 @@
 // GET /feeds/<secret>.ics: renders what the secret shows, with a strong ETag
-// (the body's hash) and Last-Modified (the newest event version), answering
-// 304 to If-None-Match or If-Modified-Since when nothing changed.
+// (the body's hash) and Last-Modified (when this feed's bytes last changed),
+// answering 304 to If-None-Match or If-Modified-Since when nothing changed.
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readEvents } from '@plansync/schema'
@@ -32,12 +32,9 @@ export function createFeedHandler(options: {
         return sendText(response, 404, 'no such feed: it was revoked, rotated or never existed')
       const now = options.clock.now()
       const calendars = []
-      let lastModified = 0
       for (const calendar of feed.calendars) {
         const events = readEvents(await options.reader.read(calendar.doc))
         const versions = await options.versions.versionsOf(calendar.id, events, now)
-        for (const version of versions.values())
-          lastModified = Math.max(lastModified, version.stamp)
         calendars.push({ name: calendar.name, events, versions })
       }
       const name =
@@ -48,7 +45,10 @@ export function createFeedHandler(options: {
         busyOnly: feed.busyOnly,
         refreshMinutes: REFRESH_MINUTES,
       })
-      const etag = `"${createHash('sha256').update(body).digest('base64url')}"`
+      const hash = createHash('sha256').update(body).digest('base64url')
+      const etag = `"${hash}"`
+      // When this feed's bytes last changed (a deletion counts), not its newest event.
+      const lastModified = await options.versions.changedAt(feed.id, hash, now)
       const modified = new Date(Math.floor(lastModified / 1000) * 1000)
       const headers = {
         'content-type': FEED_CONTENT_TYPE,
@@ -74,7 +74,9 @@ export function createFeedHandler(options: {
 function notModified(request: IncomingMessage, etag: string, modified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match']
   if (ifNoneMatch !== undefined) {
-    return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')
+    // Weak comparison (RFC 9110): a proxy that compresses marks the tag W/.
+    const opaque = (tag: string) => tag.trim().replace(/^W\//, '')
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag))
   }
   const since = Date.parse(request.headers['if-modified-since'] ?? '')
   return Number.isFinite(since) && modified.getTime() <= since

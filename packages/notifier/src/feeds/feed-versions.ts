@@ -13,6 +13,11 @@ export interface EventVersion {
 }
 
 export interface FeedVersionStore {
+  /**
+   * When a feed's body (by its hash) last changed: for Last-Modified, which
+   * must move when an event is deleted too, not only when one changes.
+   */
+  changedAt(feedId: string, bodyHash: string, now: number): Promise<number>
   /** The versions of a calendar's events now, recording changes since the last call. */
   versionsOf(
     calendarId: string,
@@ -34,6 +39,35 @@ function scheduleOf(event: EventSummary) {
 
 export function createFeedVersionStore(db: Kysely<ScheduleDatabase>): FeedVersionStore {
   return {
+    async changedAt(feedId, bodyHash, now) {
+      // Kept beside the event versions: calendar id `feed:<id>`, event id ''.
+      const key = { calendar_id: `feed:${feedId}`, event_id: '' }
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('notifier_feed_versions')
+          .select(['content_hash', 'stamp'])
+          .where('calendar_id', '=', key.calendar_id)
+          .where('event_id', '=', key.event_id)
+          .executeTakeFirst()
+        if (row?.content_hash === bodyHash) return Number(row.stamp)
+        const values = { schedule_hash: '', content_hash: bodyHash, sequence: 0, stamp: now }
+        if (row) {
+          await trx
+            .updateTable('notifier_feed_versions')
+            .set(values)
+            .where('calendar_id', '=', key.calendar_id)
+            .where('event_id', '=', key.event_id)
+            .execute()
+        } else {
+          await trx
+            .insertInto('notifier_feed_versions')
+            .values({ ...key, ...values })
+            .onConflict((conflict) => conflict.columns(['calendar_id', 'event_id']).doNothing())
+            .execute()
+        }
+        return now
+      })
+    },
     async versionsOf(calendarId, events, now) {
       return db.transaction().execute(async (trx) => {
         const rows = await trx
