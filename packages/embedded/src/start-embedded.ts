@@ -3,34 +3,12 @@
 // in-process pub/sub for access changes and a generated signing key in the
 // data folder. This is what `npm start` runs.
 import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { getRequestListener } from '@hono/node-server'
 import { AUTH_BASE_PATH, createAuthService, loadAuthConfig } from '@plansync/auth-api'
-import {
-  createDocInboxStore,
-  createDocWriter,
-  createEmailChannel,
-  createFeedHandler,
-  createFeedVersionStore,
-  createHttpFeedResolver,
-  createHttpRecipientDirectory,
-  createHttpSubscriptionSource,
-  createInAppChannel,
-  createLocalChangeFeed,
-  createReminderSchedule,
-  createStoreDocReader,
-  createWebhookChannel,
-  createWebhookEndpoints,
-  type DeliveryChannel,
-  FEED_PATH,
-  mailFrom,
-  openScheduleDatabase,
-  Subscriber,
-  smtpOptionsFromUrl,
-  startNotifier,
-  systemClock,
-} from '@plansync/notifier'
+import { createLocalChangeFeed, FEED_PATH, startNotifierService } from '@plansync/notifier'
 import { createMemoryPubSub } from '@plansync/pubsub'
 import {
   createHttpAccessChecker,
@@ -72,8 +50,8 @@ export async function startEmbedded(
   const store = await openStore(sync.storage)
   const authListener = getRequestListener(authService.app.fetch)
   const changes = createLocalChangeFeed()
-  // Set once the notifier's database is open; no feed URL is handed out before.
-  let feeds: ReturnType<typeof createFeedHandler> = async (_request, response) => {
+  // Set once the notifier has started; no feed URL is handed out before.
+  let feeds = async (_request: IncomingMessage, response: ServerResponse): Promise<void> => {
     response.writeHead(503).end()
   }
   const server = createSyncServer({
@@ -112,87 +90,35 @@ export async function startEmbedded(
     },
   })
   const url = await server.listen(port, sync.host)
-  const reader = createStoreDocReader(store)
-  // Inbox entries go to storage, then to the sync server, which sends them
-  // to the user's open apps.
-  const writer = createDocWriter({
-    store,
-    announce: (docName, update) => server.engine.applyRemote(docName, update),
-  })
-  const channels: DeliveryChannel[] = [
-    createInAppChannel({ store: createDocInboxStore({ reader, writer }) }),
-  ]
-  if (env.SMTP_URL) {
-    channels.push(
-      createEmailChannel({
-        smtp: smtpOptionsFromUrl(env.SMTP_URL),
-        from: mailFrom(env.MAIL_FROM ?? `plansync <plansync@${new URL(publicUrl).hostname}>`),
-      }),
-    )
-  }
-  const notifierDb = await openScheduleDatabase(
-    sync.storage.kind === 'sqlite'
-      ? { kind: 'sqlite', file: path.join(path.dirname(sync.storage.file), 'notifier.sqlite') }
-      : { kind: 'postgres', url: sync.storage.url },
-  )
-  const internalFetch: typeof fetch = async (input, init) =>
-    authService.app.fetch(new Request(input, init))
-  feeds = createFeedHandler({
-    resolve: createHttpFeedResolver({
-      authUrl: publicUrl,
-      secret: internalSecret,
-      fetch: internalFetch,
-    }),
-    reader,
-    versions: createFeedVersionStore(notifierDb.db),
-    clock: systemClock,
-    logger: logger.child({ module: 'feeds' }),
-  })
-  channels.push(
-    createWebhookChannel({
-      resolveEndpoint: createWebhookEndpoints({
-        authUrl: publicUrl,
-        secret: internalSecret,
-        fetch: internalFetch,
-        allowPrivate: env.NOTIFIER_FETCH_PRIVATE_URLS === 'true',
-        logger: logger.child({ module: 'webhooks' }),
-      }),
-    }),
-  )
-  const subscriber = new Subscriber({
-    source: createHttpSubscriptionSource({
-      authUrl: publicUrl,
-      secret: internalSecret,
-      fetch: internalFetch,
-    }),
-    writer,
-    clock: systemClock,
-    logger: logger.child({ module: 'subscriptions' }),
-    intervalMs: subscriptionSeconds(env.NOTIFIER_SUBSCRIPTION_SECONDS) * 1000,
-    allowPrivate: env.NOTIFIER_FETCH_PRIVATE_URLS === 'true',
-  })
-  subscriber.start()
-  const notifier = await startNotifier({
+  const notifier = await startNotifierService({
     instanceId: 'embedded',
-    schedule: createReminderSchedule(notifierDb.db, notifierDb.dialect),
-    feed: changes,
-    reader,
-    recipients: createHttpRecipientDirectory({
-      authUrl: publicUrl,
+    store,
+    // Inbox entries and subscribed events go to storage, then to the sync
+    // server, which sends them to the users' open apps.
+    announce: (docName, update) => server.engine.applyRemote(docName, update),
+    changes,
+    database:
+      sync.storage.kind === 'sqlite'
+        ? { kind: 'sqlite', file: path.join(path.dirname(sync.storage.file), 'notifier.sqlite') }
+        : { kind: 'postgres', url: sync.storage.url },
+    // The auth app is called in-process: no network hop, same routes.
+    auth: {
+      url: publicUrl,
       secret: internalSecret,
-      fetch: internalFetch,
-    }),
-    channels,
-    logger: logger.child({ module: 'notifier' }),
+      fetch: async (input, init) => authService.app.fetch(new Request(input, init)),
+    },
+    smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.MAIL_FROM } : undefined,
     appUrl: publicUrl,
+    subscriptionIntervalMs: subscriptionSeconds(env.NOTIFIER_SUBSCRIPTION_SECONDS) * 1000,
+    allowPrivateUrls: env.NOTIFIER_FETCH_PRIVATE_URLS === 'true',
+    logger: logger.child({ module: 'notifier' }),
   })
+  feeds = (request, response) => notifier.handleFeed(request, response)
   return {
     url,
     storage: store.kind,
     async close(options) {
-      await subscriber.close()
       await notifier.close()
-      await notifierDb.db.destroy()
       await server.close(options)
       await authService.close()
       await pubsub.close()

@@ -57,7 +57,6 @@ export {
   type FeedVersionStore,
 } from './feeds/feed-versions.ts'
 export { FEED_CONTENT_TYPE, type FeedInput, renderFeed } from './feeds/render-feed.ts'
-// The service (src/service) and its composition
 export { type Notifier, type NotifierOptions, startNotifier } from './notifier.ts'
 // Durable reminder schedule (src/schedule)
 export type { ScheduleDialect } from './schedule/claim.ts'
@@ -104,6 +103,12 @@ export {
 } from './service/recipients.ts'
 export { mailFrom, smtpOptionsFromUrl } from './service/smtp-url.ts'
 export { createWebhookEndpoints } from './service/webhook-endpoints.ts'
+// The service (src/service) and its composition
+export {
+  type NotifierService,
+  type NotifierServiceOptions,
+  startNotifierService,
+} from './service.ts'
 // Calendar subscriptions to external ICS URLs (src/subscriptions)
 export { FetchRefused, fetchIcs } from './subscriptions/fetch-ics.ts'
 export { prefixOf, Subscriber, type SubscriberOptions } from './subscriptions/subscriber.ts'
