@@ -11,6 +11,7 @@ import { InboxHandle } from './inbox-handle.ts'
 import { PrefsHandle } from './prefs-handle.ts'
 import type { LocalStore } from './storage/types.ts'
 import type { BackoffOptions } from './sync/backoff.ts'
+import { combineStatus, type SyncStatus } from './sync/status.ts'
 
 export interface ClientOptions {
   /** The app's base URL, e.g. `http://127.0.0.1:8080`; auth under /auth, sync under /sync. */
@@ -19,6 +20,11 @@ export interface ClientOptions {
   store: LocalStore
   /** A session token kept from an earlier sign-in (session restore). */
   session?: string | null
+  /**
+   * The user of that session, kept beside it: per-user docs (events, prefs,
+   * inbox) then open offline at once; `restoreUser()` refreshes it online.
+   */
+  user?: User | null
   fetch?: typeof fetch
   WebSocket?: typeof WebSocket
   backoff?: BackoffOptions
@@ -56,12 +62,20 @@ export interface PlansyncClient {
   retryNow(): void
   /** True while some open doc has local changes the server has not confirmed. */
   hasUnsavedChanges(): boolean
+  /**
+   * The sync status of every open doc together: the least advanced state
+   * (needs-auth, offline, connecting, syncing, then synced), the sum of
+   * pending updates and the newest confirmation. Offline with nothing open.
+   */
+  status(): SyncStatus
+  /** Calls `listener` whenever `status()` may have changed; returns an unsubscribe. */
+  onStatus(listener: (status: SyncStatus) => void): () => void
   close(): Promise<void>
 }
 
 export function createClient(options: ClientOptions): PlansyncClient {
   let session = options.session ?? null
-  let user: User | null = null
+  let user: User | null = options.user ?? null
   const api = createAuthApi({ url: options.url, fetch: options.fetch, getSession: () => session })
   const handles = new Map<string, { handle: Promise<DocHandle>; users: number }>()
   const syncUrl = `${options.url.replace(/^http/, 'ws')}/sync`
@@ -168,26 +182,39 @@ export function createClient(options: ClientOptions): PlansyncClient {
       for (const { handle } of handles.values()) void handle.then((h) => h.sync.retryNow())
     },
     hasUnsavedChanges() {
-      return [...openHandles()].some((handle) => handle.status.pending > 0)
+      return [...opened].some((handle) => handle.status.pending > 0)
+    },
+    status() {
+      return combineStatus([...opened].map((handle) => handle.status))
+    },
+    onStatus(listener) {
+      statusListeners.add(listener)
+      return () => statusListeners.delete(listener)
     },
     close: closeAll,
   }
 
-  /** Handles already opened (the synchronous view for the unsaved-changes guard). */
+  /** Handles already opened (the synchronous view for status and the unsaved-changes guard). */
   const opened = new Set<DocHandle>()
-  function* openHandles() {
-    yield* opened
+  const statusListeners = new Set<(status: SyncStatus) => void>()
+  const emitStatus = () => {
+    const status = client.status()
+    for (const listener of statusListeners) listener(status)
   }
 
   /** A handle's close() releases one user; the last one really closes it. */
   function wrapClose(handle: DocHandle, entry: { users: number }): DocHandle {
     opened.add(handle)
+    handle.on('status', emitStatus)
+    emitStatus()
     const reallyClose = handle.close.bind(handle)
     handle.close = async () => {
       entry.users -= 1
       if (entry.users > 0) return
       opened.delete(handle)
+      handle.off('status', emitStatus)
       await reallyClose()
+      emitStatus()
     }
     return handle
   }
@@ -208,12 +235,19 @@ export function createClient(options: ClientOptions): PlansyncClient {
   const onBack = () => {
     if (target.document?.visibilityState !== 'hidden') client.retryNow()
   }
+  // The platform says the network is gone: say offline now rather than when
+  // a dead socket finally times out; reconnecting resumes on `online`.
+  const onGone = () => {
+    for (const handle of opened) handle.sync.dropConnection()
+  }
   if (options.retryOnOnline !== false && target.addEventListener) {
     target.addEventListener('online', onBack)
+    target.addEventListener('offline', onGone)
     target.document?.addEventListener('visibilitychange', onBack)
     const closeClient = client.close
     client.close = async () => {
       target.removeEventListener?.('online', onBack)
+      target.removeEventListener?.('offline', onGone)
       target.document?.removeEventListener('visibilitychange', onBack)
       await closeClient()
     }

@@ -1,5 +1,6 @@
 // React hooks over the plansync SDK (`@plansync/client-sdk/react`).
 export { PlansyncProvider, usePlansyncClient } from './provider.ts'
+export { useClientStatus } from './use-client-status.ts'
 export {
   type Opened,
   useCalendar,

@@ -97,6 +97,18 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
   }
 
   /**
+   * Drops the current connection but keeps reconnecting (with backoff). For
+   * a network the platform reports as gone: a socket on a dead network may
+   * look open for minutes, and the status should say offline at once.
+   */
+  dropConnection(): void {
+    const socket = this.#socket
+    if (!socket) return
+    socket.close(CloseCode.normal, 'network lost')
+    this.#onClose(socket, CloseCode.normal)
+  }
+
+  /**
    * Reconnects now instead of waiting for the backoff (network back, tab
    * visible), or after `needs-auth` once the app signed in again.
    */
