@@ -7,6 +7,7 @@ import * as initial from './migrations/0001-initial.ts'
 import * as feeds from './migrations/0002-feeds.ts'
 import * as subscriptions from './migrations/0003-subscriptions.ts'
 import * as webhooks from './migrations/0004-webhooks.ts'
+import * as inviteNotices from './migrations/0005-invite-notices.ts'
 import type { Database } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002-feeds': feeds,
   '0003-subscriptions': subscriptions,
   '0004-webhooks': webhooks,
+  '0005-invite-notices': inviteNotices,
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

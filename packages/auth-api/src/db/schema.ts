@@ -62,6 +62,14 @@ export interface InvitesTable {
   responded_at: number | null
 }
 
+/** An invite whose invitee the notifier has not yet been told about (the outbox for it). */
+export interface InviteNoticesTable {
+  invite_id: string
+  /** The invite link, secret included: the notification carries it. */
+  link: string
+  created_at: number
+}
+
 export interface EventsTable {
   id: string
   calendar_id: string
@@ -120,6 +128,7 @@ export interface Database {
   calendars: CalendarsTable
   memberships: MembershipsTable
   invites: InvitesTable
+  invite_notices: InviteNoticesTable
   events: EventsTable
   jobs: JobsTable
   feeds: FeedsTable

@@ -1,7 +1,8 @@
 // The internal routes, guarded by a shared secret compared in constant time;
 // without a configured secret they do not exist. POST /internal/access-check
 // is the sync servers' periodic recheck (see @plansync/protocol
-// access-check.ts); the recipients of a calendar are for the notifier.
+// access-check.ts); the recipients of calendars and events, feeds,
+// subscriptions, webhooks and invite notices are for the notifier.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { MAX_ACCESS_CHECKS, MAX_DOC_NAME_LENGTH } from '@plansync/protocol'
@@ -11,6 +12,7 @@ import { AuthError } from '../errors.ts'
 import type { AuthEnv } from '../http/env.ts'
 import { errorResponses, jsonBody, jsonResponse, Text } from '../http/openapi.ts'
 import { feedResolveRoutes } from './feed-resolve-route.ts'
+import { inviteNoticeRoutes } from './invite-notices-route.ts'
 import { recipientsRoutes } from './recipients-route.ts'
 import { subscriptionInternalRoutes } from './subscriptions-route.ts'
 
@@ -66,5 +68,6 @@ export function accessCheckRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
   app.route('/', recipientsRoutes(deps))
   app.route('/', feedResolveRoutes(deps))
   app.route('/', subscriptionInternalRoutes(deps))
+  app.route('/', inviteNoticeRoutes(deps))
   return app
 }

@@ -1,7 +1,8 @@
 // Invites from the calendar's side: owners and editors invite a user by
 // username or email with a role (editor or viewer), list pending invites and
 // revoke them. The invite is an expiring link whose secret is stored only as
-// a SHA-256 hash.
+// a SHA-256 hash; an invite to an existing user also leaves a notice for the
+// notifier, which tells the invitee (with the link) and then removes it.
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { hashSecret } from '../accounts/session-token.ts'
@@ -66,14 +67,21 @@ export function inviteManageRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
         status: 'pending' as const,
         responded_at: null,
       }
-      await db.insertInto('invites').values(row).execute()
+      const link = `${deps.settings.publicUrl}/invite/${secret}`
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('invites').values(row).execute()
+        // The notifier tells an existing user, with the link (see internal/invite-notices-route.ts).
+        if (inviteeUserId !== null && inviteeUserId !== user.id) {
+          await trx
+            .insertInto('invite_notices')
+            .values({ invite_id: row.id, link, created_at: now })
+            .execute()
+        }
+      })
       const created = await selectInvites(db)
         .where('invites.id', '=', row.id)
         .executeTakeFirstOrThrow()
-      return c.json(
-        { invite: toInviteJson(created), link: `${deps.settings.publicUrl}/invite/${secret}` },
-        201,
-      )
+      return c.json({ invite: toInviteJson(created), link }, 201)
     },
   )
 

@@ -67,6 +67,7 @@ export async function tableCounts(auth: TestAuth): Promise<Record<string, number
     'calendars',
     'memberships',
     'invites',
+    'invite_notices',
     'events',
     'jobs',
   ] as const) {
