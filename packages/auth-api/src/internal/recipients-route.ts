@@ -1,9 +1,14 @@
 // For the notifier, behind the same shared secret as the access check:
-// GET /internal/calendars lists every calendar (to plan them all after a
-// restart), GET /internal/calendars/{id}/recipients says who a calendar's
-// reminders and change notifications go to, with contact details.
+// GET /internal/calendars and /internal/events list every calendar and
+// registered event (to plan and compare them all after a restart);
+// GET /internal/calendars/{id}/recipients says who a calendar's reminders and
+// change notifications go to, with contact details, and
+// GET /internal/events/{id}/recipients the same for the calendar an event
+// belongs to.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Kysely } from 'kysely'
 import { CalendarParams } from '../calendars/schemas.ts'
+import type { Database } from '../db/schema.ts'
 import type { AuthDeps } from '../deps.ts'
 import { AuthError } from '../errors.ts'
 import type { AuthEnv } from '../http/env.ts'
@@ -58,41 +63,89 @@ export function recipientsRoutes(deps: AuthDeps): OpenAPIHono<AuthEnv> {
       responses: { 200: jsonResponse(Recipients, 'the members'), ...errorResponses },
     }),
     async (c) => {
-      const { id } = c.req.valid('param')
-      const { db } = deps.database
-      const calendar = await db
-        .selectFrom('calendars')
-        .select(['id', 'name', 'time_zone'])
-        .where('id', '=', id)
-        .executeTakeFirst()
-      if (!calendar) throw new AuthError('not_found', 'no such calendar')
-      const members = await db
-        .selectFrom('memberships')
-        .innerJoin('users', 'users.id', 'memberships.user_id')
-        .select([
-          'users.id',
-          'users.username',
-          'users.display_name',
-          'users.email',
-          'memberships.role',
-        ])
-        .where('memberships.calendar_id', '=', id)
-        .orderBy('users.username')
+      const recipients = await recipientsOf(deps.database.db, c.req.valid('param').id)
+      if (!recipients) throw new AuthError('not_found', 'no such calendar')
+      return c.json(recipients, 200)
+    },
+  )
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/internal/events',
+      tags: ['internal'],
+      responses: {
+        200: jsonResponse(
+          z
+            .object({ events: z.array(z.object({ id: z.string(), calendarId: z.string() })) })
+            .openapi('EventIds'),
+          'every registered event',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const rows = await deps.database.db
+        .selectFrom('events')
+        .select(['id', 'calendar_id'])
+        .orderBy('id')
         .execute()
       return c.json(
-        {
-          calendar: { id: calendar.id, name: calendar.name, timeZone: calendar.time_zone },
-          members: members.map((m) => ({
-            userId: m.id,
-            username: m.username,
-            displayName: m.display_name,
-            email: m.email,
-            role: m.role,
-          })),
-        },
+        { events: rows.map((row) => ({ id: row.id, calendarId: row.calendar_id })) },
         200,
       )
     },
   )
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/internal/events/{id}/recipients',
+      tags: ['internal'],
+      request: { params: CalendarParams },
+      responses: {
+        200: jsonResponse(Recipients, 'the members of its calendar'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { db } = deps.database
+      const event = await db
+        .selectFrom('events')
+        .select('calendar_id')
+        .where('id', '=', c.req.valid('param').id)
+        .executeTakeFirst()
+      const recipients = event && (await recipientsOf(db, event.calendar_id))
+      if (!recipients) throw new AuthError('not_found', 'no such event')
+      return c.json(recipients, 200)
+    },
+  )
   return app
+}
+
+async function recipientsOf(
+  db: Kysely<Database>,
+  calendarId: string,
+): Promise<z.infer<typeof Recipients> | undefined> {
+  const calendar = await db
+    .selectFrom('calendars')
+    .select(['id', 'name', 'time_zone'])
+    .where('id', '=', calendarId)
+    .executeTakeFirst()
+  if (!calendar) return undefined
+  const members = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.email', 'memberships.role'])
+    .where('memberships.calendar_id', '=', calendarId)
+    .orderBy('users.username')
+    .execute()
+  return {
+    calendar: { id: calendar.id, name: calendar.name, timeZone: calendar.time_zone },
+    members: members.map((m) => ({
+      userId: m.id,
+      username: m.username,
+      displayName: m.display_name,
+      email: m.email,
+      role: m.role,
+    })),
+  }
 }

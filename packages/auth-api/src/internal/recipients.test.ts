@@ -70,4 +70,37 @@ describeEachStore('calendar recipients (internal)', (auth) => {
         .status,
     ).toBe(400)
   })
+
+  it('lists registered events and gives an event the recipients of its calendar', async () => {
+    const ann = await api.register('ann')
+    const cal = await api.call<{ calendar: { id: string } }>('POST', '/calendars', {
+      token: ann.token,
+      body: { name: 'Family' },
+    })
+    const id = cal.body.calendar.id
+    const registered = await api.call('POST', `/calendars/${id}/events`, {
+      token: ann.token,
+      body: { id: 'picnic' },
+    })
+    expect(registered.status).toBe(201)
+
+    expect((await api.call('GET', '/internal/events')).status).toBe(401)
+    const all = await api.call<{ events: unknown[] }>('GET', '/internal/events', {
+      headers: internal,
+    })
+    expect(all.body).toEqual({ events: [{ id: 'picnic', calendarId: id }] })
+    const path = '/internal/events/picnic/recipients'
+    expect((await api.call('GET', path, { token: ann.token })).status).toBe(401)
+    const ok = await api.call<{ calendar: { id: string }; members: Array<{ userId: string }> }>(
+      'GET',
+      path,
+      { headers: internal },
+    )
+    expect(ok.status).toBe(200)
+    expect(ok.body.calendar.id).toBe(id)
+    expect(ok.body.members.map((m) => m.userId)).toEqual([ann.id])
+    expect(
+      (await api.call('GET', '/internal/events/nope/recipients', { headers: internal })).status,
+    ).toBe(404)
+  })
 })
