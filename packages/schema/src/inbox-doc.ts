@@ -5,14 +5,35 @@
 //
 // The id is the notification's idempotency key, so the same notification
 // added twice (a retried delivery, two notifier replicas) is one item.
+//
+// `kind` is any short string, so entries of kinds a newer notifier adds still
+// read; the kinds the notifier writes today are INBOX_KINDS.
 import * as Y from 'yjs'
 import { type IssueReporter, ignoreIssues, SchemaError } from './issues.ts'
 import { describe, readFields } from './read-fields.ts'
 import { integer, LIMITS, text } from './values.ts'
 
+/** What the notifier writes into inboxes today (see the notifier's README for each). */
+export const INBOX_KINDS = [
+  'reminder',
+  'invited',
+  'event-created',
+  'event-moved',
+  'event-cancelled',
+  /** Many changes to one calendar at once (an import, a subscription refresh), in one entry. */
+  'events-changed',
+  'task-assigned',
+  /** Many tasks assigned to the user at once, in one entry. */
+  'tasks-assigned',
+  'seat-confirmed',
+  'seat-promoted',
+] as const
+
+export type InboxKind = (typeof INBOX_KINDS)[number]
+
 export interface InboxEntry {
   id: string
-  /** What happened: `reminder`, `invited`, `event-moved`, ... */
+  /** What happened: one of INBOX_KINDS, or a kind a newer notifier added. */
   kind: string
   title: string
   body: string

@@ -48,7 +48,9 @@ export {
 } from './ics/parse-ics.ts'
 export {
   addInboxEntry,
+  INBOX_KINDS,
   type InboxEntry,
+  type InboxKind,
   markInboxEntry,
   pruneInbox,
   readInbox,
