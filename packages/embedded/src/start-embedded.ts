@@ -1,5 +1,5 @@
 // One process, one port: the auth API under /auth, the sync server's
-// WebSocket endpoint and health routes, and the notifier, sharing an
+// WebSocket endpoint and health routes, the notifier and the web app, sharing an
 // in-process pub/sub for access changes and a generated signing key in the
 // data folder. This is what `npm start` runs.
 import { randomBytes } from 'node:crypto'
@@ -18,7 +18,7 @@ import {
   openStore,
 } from '@plansync/sync-server'
 import type { Logger } from 'pino'
-import { sendLandingPage } from './landing-page.ts'
+import { createWebApp, DEFAULT_WEB_DIR } from './web-app.ts'
 
 export interface Embedded {
   url: string
@@ -50,6 +50,7 @@ export async function startEmbedded(
   const store = await openStore(sync.storage)
   const authListener = getRequestListener(authService.app.fetch)
   const changes = createLocalChangeFeed()
+  const webApp = createWebApp(env.WEB_DIR ?? DEFAULT_WEB_DIR)
   // Set once the notifier has started; no feed URL is handed out before.
   let feeds = async (_request: IncomingMessage, response: ServerResponse): Promise<void> => {
     response.writeHead(503).end()
@@ -84,7 +85,7 @@ export async function startEmbedded(
         void feeds(request, response)
         return
       }
-      if (request.method === 'GET' && path === '/') return sendLandingPage(response, sync.syncPath)
+      if (request.method === 'GET' || request.method === 'HEAD') return webApp(request, response)
       response.writeHead(404, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ error: { code: 'not_found', message: 'not found' } }))
     },

@@ -1,0 +1,98 @@
+// Who is signed in. A kept session opens at once, even offline; the server
+// is asked in the background, and only its "no" (401) signs the user out.
+import { ApiError, type PlansyncClient, type User } from '@plansync/client-sdk'
+import { PlansyncProvider } from '@plansync/client-sdk/react'
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react'
+import { forgetSession, keepSession, sessionChannel } from '../client.ts'
+
+export interface Session {
+  user: User | null
+  signIn(input: { username: string; password: string }): Promise<void>
+  signUp(input: {
+    username: string
+    password: string
+    displayName?: string
+    email?: string
+  }): Promise<void>
+  signOut(): Promise<void>
+}
+
+const SessionContext = createContext<Session | null>(null)
+
+export function SessionProvider(props: { client: PlansyncClient; children: ReactNode }) {
+  const { client } = props
+  const [user, setUser] = useState<User | null>(client.session ? client.user : null)
+
+  useEffect(() => {
+    if (!client.session) return
+    let live = true
+    client.restoreUser().then(
+      (fresh) => {
+        if (!live) return
+        keepSession(client)
+        setUser(fresh)
+      },
+      (error: unknown) => {
+        // Offline or the server is away: keep working on the kept user.
+        if (!live || !(error instanceof ApiError) || error.status !== 401) return
+        forgetSession()
+        void client.logout().finally(() => setUser(null))
+      },
+    )
+    return () => {
+      live = false
+    }
+  }, [client])
+
+  useEffect(() => {
+    // Another tab signed in or out: follow it with a fresh start.
+    const onMessage = () => location.reload()
+    sessionChannel?.addEventListener('message', onMessage)
+    return () => sessionChannel?.removeEventListener('message', onMessage)
+  }, [])
+
+  const session = useMemo<Session>(
+    () => ({
+      user,
+      async signIn(input) {
+        setUser(await client.login(input))
+        keepSession(client)
+        sessionChannel?.postMessage('signed-in')
+      },
+      async signUp(input) {
+        setUser(await client.register(input))
+        keepSession(client)
+        sessionChannel?.postMessage('signed-in')
+      },
+      async signOut() {
+        forgetSession()
+        try {
+          await client.logout()
+        } finally {
+          setUser(null)
+          sessionChannel?.postMessage('signed-out')
+        }
+      },
+    }),
+    [client, user],
+  )
+
+  return (
+    <PlansyncProvider client={client}>
+      <SessionContext.Provider value={session}>{props.children}</SessionContext.Provider>
+    </PlansyncProvider>
+  )
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext)
+  if (!session) throw new Error('useSession outside SessionProvider')
+  return session
+}
+
+/** The signed-in user; only for pages behind the sign-in guard. */
+export function useUser(): User {
+  const { user } = useSession()
+  if (!user) throw new Error('useUser while signed out')
+  return user
+}
