@@ -3,6 +3,7 @@
 // store merges at byte level (no Y.Doc) and never rewrites a snapshot. In a
 // cluster only the holder of the doc's lease compacts, fenced by its token.
 import type { Logger } from 'pino'
+import type { LeaseGrant } from './cluster/doc-leases.ts'
 import type { SyncMetrics } from './metrics.ts'
 import { type DocStore, StaleFenceError } from './storage/types.ts'
 
@@ -16,7 +17,7 @@ export interface CompactorOptions {
    * The right to compact a doc now: a fence for the write, or null when
    * another instance holds the doc's lease (it compacts instead).
    */
-  lease: (docName: string) => Promise<{ fence: number | undefined } | null>
+  lease: (docName: string) => Promise<LeaseGrant | null>
   /** Called after a compaction merged rows of a doc. */
   onCompacted?: (docName: string) => void
 }
@@ -56,8 +57,9 @@ export class Compactor {
   /** True if the compaction merged rows (so trying again can make progress). */
   async #compact(docName: string, tail: TailStats): Promise<boolean> {
     const { store, logger, metrics } = this.#options
+    let grant: LeaseGrant | null = null
     try {
-      const grant = await this.#options.lease(docName)
+      grant = await this.#options.lease(docName)
       if (!grant) {
         // Another instance compacts this doc. Count from zero again, so this
         // one asks for the lease once per threshold, not on every update
@@ -76,7 +78,10 @@ export class Compactor {
       return result.mergedRows > 0
     } catch (error) {
       if (error instanceof StaleFenceError) {
+        // The lease moved on, or Redis forgot its tokens: stop, and let the
+        // next commit of the doc ask again (with a token above storage's).
         logger.warn({ doc: docName }, 'compaction refused: the doc lease moved on')
+        await grant?.refused()
         return false
       }
       logger.error({ err: error, doc: docName }, 'compaction failed')

@@ -40,6 +40,7 @@ function gatedStore() {
     logStats: unused,
     totalLogRows: unused,
     compact: unused,
+    fenceOf: unused,
     deleteDoc: unused,
     ping: unused,
     close: unused,

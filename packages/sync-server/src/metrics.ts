@@ -21,6 +21,9 @@ export interface SyncMetrics {
   pendingBytes: Gauge
   logRows: Gauge
   compactions: Counter
+  leasesAcquired: Counter
+  leasesLost: Counter
+  fencedWritesRefused: Counter
   accessChanges: Counter<'kind'>
   accessRecheckFailures: Counter
   forgedAwareness: Counter
@@ -121,6 +124,21 @@ export function createSyncMetrics(collectors: {
     compactions: new Counter({
       name: 'sync_compactions_total',
       help: 'Compactions run',
+      registers,
+    }),
+    leasesAcquired: new Counter({
+      name: 'sync_doc_leases_acquired_total',
+      help: 'Doc leases (compaction, seats) taken by this instance',
+      registers,
+    }),
+    leasesLost: new Counter({
+      name: 'sync_doc_leases_lost_total',
+      help: 'Doc leases this instance could not renew in time (its work on the doc stopped)',
+      registers,
+    }),
+    fencedWritesRefused: new Counter({
+      name: 'sync_fenced_writes_refused_total',
+      help: 'Compaction or seat writes storage refused for a stale fencing token',
       registers,
     }),
     accessChanges: new Counter({

@@ -13,6 +13,7 @@ import { parseDocName } from '@plansync/protocol'
 import { ALLOCATOR_ORIGIN, allocateSeats } from '@plansync/schema'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
+import type { LeaseGrant } from './cluster/doc-leases.ts'
 import type { SharedDoc } from './docs/shared-doc.ts'
 import { StaleFenceError } from './storage/types.ts'
 
@@ -23,7 +24,7 @@ const SETTLE_MS = 5_000
 export interface SeatAllocationOptions {
   logger: Logger
   /** The right to allocate for a doc now (a fence for the write), or null. */
-  lease: (docName: string) => Promise<{ fence: number | undefined } | null>
+  lease: (docName: string) => Promise<LeaseGrant | null>
   /** Stores a server-made update under the fence, then hands it to everyone. */
   commit: (doc: SharedDoc, update: Uint8Array, fence: number | undefined) => Promise<void>
   /** Unloads the doc if nothing else holds it. */
@@ -98,6 +99,10 @@ export class SeatAllocation {
     } catch (error) {
       if (!(error instanceof StaleFenceError)) throw error
       this.#options.logger.warn({ doc: doc.name }, 'seat allocation refused: the lease moved on')
+      // Nothing was decided: look again once the lease has settled (here,
+      // with a token above storage's, or on whichever instance took it).
+      await grant.refused()
+      if (doc.peers.size > 0) this.schedule(doc, this.#options.retryMs)
     }
   }
 

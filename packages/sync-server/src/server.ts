@@ -108,6 +108,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     leases: o.cluster?.leases ?? createLocalLeases(),
     renewEveryMs: o.cluster ? Math.floor(o.cluster.leaseTtlMs / 4) : 1_000,
     logger: logger.child({ module: 'leases' }),
+    storedFence: (docName) => o.store.fenceOf(docName),
+    metrics: {
+      acquired: metrics.leasesAcquired,
+      lost: metrics.leasesLost,
+      refused: metrics.fencedWritesRefused,
+    },
   })
   if (o.cluster && !o.pubsub) throw new Error('a cluster needs pubsub for awareness')
   const cluster = o.cluster &&

@@ -54,10 +54,7 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.#options = options
     const { store, logger, metrics, leases, cluster } = options
-    const lease = async (docName: string) => {
-      const held = await leases.acquire(docName)
-      return held && { fence: leases.fenceOf(held) }
-    }
+    const lease = (docName: string) => leases.grant(docName)
     this.committer = new GroupCommitter<SharedDoc>({
       store,
       logger,

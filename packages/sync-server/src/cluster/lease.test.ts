@@ -1,5 +1,6 @@
 // Leases on a real Redis: one holder at a time, renew only by the holder,
-// takeover after expiry with a higher fencing token, release by the holder.
+// takeover after expiry with a higher fencing token, release by the holder;
+// a token counter Redis lost starts again above storage's highest token.
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { createRedisLeases } from './lease.ts'
@@ -37,5 +38,35 @@ describe('Redis leases', () => {
     expect(second).not.toBeNull()
     expect(second?.fencingToken).toBeGreaterThan(first?.fencingToken as number)
     expect(await a.renew(first as NonNullable<typeof first>)).toBe(false)
+  })
+
+  it('starts a missing token counter above the fence storage holds, and only then asks for it', async () => {
+    const a = createRedisLeases({ redis, instanceId: 'a', ttlMs: 1_000 })
+    const doc = name()
+    let asked = 0
+    const storedFence = async () => {
+      asked += 1
+      return 41
+    }
+    const first = await a.acquire(doc, storedFence)
+    expect(first?.fencingToken).toBe(42)
+    await a.release(first as NonNullable<typeof first>)
+    // The counter exists now: storage is not asked again.
+    expect((await a.acquire(doc, storedFence))?.fencingToken).toBe(43)
+    expect(asked).toBe(1)
+    // Redis loses its data (a restart without AOF): lease and counter are gone.
+    await redis.del(`plansync:lease:${doc}`, `plansync:lease:${doc}:fence`)
+    expect((await a.acquire(doc, async () => 43))?.fencingToken).toBe(44)
+  })
+
+  it('raises a counter that fell behind storage, never lowers one', async () => {
+    const a = createRedisLeases({ redis, instanceId: 'a', ttlMs: 1_000 })
+    const doc = name()
+    const first = await a.acquire(doc)
+    expect(first?.fencingToken).toBe(1)
+    await a.release(first as NonNullable<typeof first>)
+    await a.raiseFence(doc, 10)
+    await a.raiseFence(doc, 3)
+    expect((await a.acquire(doc))?.fencingToken).toBe(11)
   })
 })

@@ -27,6 +27,7 @@ function fakeStore() {
     logStats: unused,
     totalLogRows: unused,
     compact: unused,
+    fenceOf: unused,
     deleteDoc: unused,
     ping: unused,
     close: unused,

@@ -151,6 +151,11 @@ export function createPostgresStore(options: PostgresStoreOptions): DocStore {
       }
       return { mergedRows: tail.length, snapshotBytes: merged.byteLength }
     },
+    async fenceOf(docName) {
+      const [row] = await open()<{ token: string }[]>`
+        select token from doc_fences where doc = ${docName}`
+      return Number(row?.token ?? 0)
+    },
     async deleteDoc(docName) {
       await open().begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(hashtext(${docName}))`

@@ -121,6 +121,10 @@ export function createSqliteStore(options: SqliteStoreOptions): DocStore {
         ? { mergedRows: rows.length, snapshotBytes: merged.byteLength }
         : { mergedRows: 0, snapshotBytes: 0 }
     },
+    async fenceOf(docName) {
+      const row = statements().fenceOf.get(docName) as { token: number } | undefined
+      return row?.token ?? 0
+    },
     async deleteDoc(docName) {
       statements().deleteDoc.immediate(docName)
     },
@@ -217,6 +221,7 @@ function prepare(db: Database.Database) {
       'select count(*) as rows, coalesce(sum(length(data)), 0) as bytes from updates where doc = ?',
     ),
     totalLogRows: db.prepare('select count(*) as rows from updates'),
+    fenceOf: db.prepare('select token from doc_fences where doc = ?'),
     ping: db.prepare('select 1'),
   }
 }

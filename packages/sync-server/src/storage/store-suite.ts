@@ -139,6 +139,10 @@ export function describeDocStore(
       )
       expect(await loadContent('a')).toEqual(contentOf(a.doc))
       expect((await store.load('b')).updates).toEqual([first])
+      // The highest token used per doc, where a lost lease counter must restart.
+      expect(await store.fenceOf('a')).toBe(6)
+      expect(await store.fenceOf('b')).toBe(1)
+      expect(await store.fenceOf('never-fenced')).toBe(0)
     })
 
     it('treats compaction with an empty tail as a no-op', async () => {

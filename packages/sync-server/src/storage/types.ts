@@ -77,6 +77,11 @@ export interface DocStore {
    * With a fence, a stale token rejects with StaleFenceError.
    */
   compact(docName: string, options?: WriteOptions): Promise<CompactionResult>
+  /**
+   * The highest fencing token a write of the doc carried (0 if none): where
+   * a lease's token counter must start if Redis lost it (cluster/lease.ts).
+   */
+  fenceOf(docName: string): Promise<number>
   /** Deletes everything stored for a doc. */
   deleteDoc(docName: string): Promise<void>
   /** Throws if storage is unreachable (readiness probe). */
