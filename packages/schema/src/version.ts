@@ -1,12 +1,23 @@
-// Schema versions. Every doc records the version of the schema it was
-// written with in `meta.schemaVersion`. A client migrates older docs forward
-// once (each migration is idempotent, so two offline clients migrating the
-// same doc converge), and opens docs from a newer schema read-only instead of
-// writing fields it does not understand.
+// Schema versions. A doc records the schema versions it was migrated to as
+// keys of a top-level map, `schemaVersions` (`'1' → true`, `'2' → true`, ...);
+// its version is the highest key. Keys are only ever added, so concurrent
+// migrations merge to their union and the version never goes down, whatever
+// order Yjs gives two writers. (A single `meta.schemaVersion` number is
+// last-writer-wins: an old client recording 1 concurrently with a newer one
+// recording 2 loses the 2 in about half of all merges.) `meta.schemaVersion`
+// is still written, as a hint for readers that know only it, and read, for
+// docs written before the map; the version is the highest of all of them.
+//
+// A client migrates older docs forward once (each migration is idempotent,
+// so two offline clients migrating the same doc converge), and opens docs
+// from a newer schema read-only instead of writing fields it does not
+// understand.
 import type * as Y from 'yjs'
 
 export const SCHEMA_VERSION = 1
 export const MIGRATION_ORIGIN = 'plansync:migration'
+/** The top-level map whose keys are the versions a doc was migrated to. */
+export const SCHEMA_VERSIONS = 'schemaVersions'
 
 export type DocAccess = 'read-write' | 'read-only'
 
@@ -20,10 +31,21 @@ export function metaOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap('meta')
 }
 
-/** The doc's schema version; 0 for a doc nothing was written to yet. */
+/** A stored version: a non-negative integer; anything else counts as 0. */
+function asVersion(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0
+}
+
+/** A key of SCHEMA_VERSIONS as a version: decimal digits only (`'2'`, not `'2.0'` or `'1e9'`). */
+function keyVersion(key: string): number {
+  return /^(0|[1-9]\d{0,8})$/.test(key) ? Number(key) : 0
+}
+
+/** The doc's schema version (the highest one recorded); 0 for a doc nothing was migrated yet. */
 export function schemaVersionOf(doc: Y.Doc): number {
-  const version = metaOf(doc).get('schemaVersion')
-  return typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : 0
+  let version = asVersion(metaOf(doc).get('schemaVersion'))
+  for (const key of doc.getMap(SCHEMA_VERSIONS).keys()) version = Math.max(version, keyVersion(key))
+  return version
 }
 
 export function accessFor(doc: Y.Doc, supported = SCHEMA_VERSION): DocAccess {
@@ -32,7 +54,12 @@ export function accessFor(doc: Y.Doc, supported = SCHEMA_VERSION): DocAccess {
 
 /**
  * Runs every migration above the doc's version, in order, in one
- * transaction. Returns the access the client has afterwards.
+ * transaction, and records each version reached. Returns the access the
+ * client has afterwards.
+ *
+ * Run it only on a replica that holds the doc's server state (synced now or
+ * in an earlier session): a migration recorded on an empty replica would
+ * count as done for data it never saw.
  */
 export function migrateDoc(
   doc: Y.Doc,
@@ -47,6 +74,7 @@ export function migrateDoc(
   doc.transact(() => {
     for (const migration of pending) {
       migration.run(doc)
+      doc.getMap(SCHEMA_VERSIONS).set(String(migration.to), true)
       metaOf(doc).set('schemaVersion', migration.to)
     }
   }, MIGRATION_ORIGIN)
