@@ -4,7 +4,10 @@
 import { createEvent, setOwnReminders, updateEvent, updateOccurrence } from '@plansync/schema'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import type { Notification } from '../channels/types.ts'
+import { assertNotification } from '../channels/validate.ts'
 import { reminderKey } from '../schedule/reminder-key.ts'
+import type { ReminderInput } from '../schedule/types.ts'
 import { type PlanMember, planReminders } from './plan-reminders.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -271,5 +274,32 @@ describe('planReminders', () => {
     })
     expect(planned.map((r) => r.eventId)).toEqual(['dentist'])
     expect(issues).toEqual(['events.spam.rrule'])
+  })
+
+  it('makes a sendable reminder of a title with line breaks and control characters', () => {
+    const calendar = calendarWith([
+      'picnic',
+      {
+        title: `Picnic\r\nBcc: eve@example.test\u0007 ${'very '.repeat(80)}long`,
+        start: '2026-06-06T12:00',
+        end: '2026-06-06T13:00',
+        timeZone: 'UTC',
+        location: 'Park\u0000side',
+        reminders: [10],
+      },
+    ])
+    const [planned] = planReminders({
+      calendarName: 'Family',
+      calendar,
+      members: [member('ann')],
+      ...window('2026-06-01T00:00:00Z', '2026-07-01T00:00:00Z'),
+    })
+    const notification = planned?.payload as unknown as Notification
+    expect(notification.title).toMatch(
+      /^Picnic Bcc: eve@example\.test very .*…: Sat, 6 Jun 2026, 12:00 \(UTC\)$/,
+    )
+    expect(() =>
+      assertNotification(notification, reminderKey(planned as ReminderInput)),
+    ).not.toThrow()
   })
 })

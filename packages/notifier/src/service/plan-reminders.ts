@@ -25,6 +25,7 @@ import {
 import type * as Y from 'yjs'
 import type { Notification } from '../channels/types.ts'
 import type { ReminderInput } from '../schedule/types.ts'
+import { oneLine, plainText } from './text.ts'
 
 export interface PlanMember {
   userId: string
@@ -124,6 +125,8 @@ function notificationFor(
   minutes: number,
 ): Notification {
   const when = formatStart(occurrence)
+  // Doc values may hold line breaks and control characters; channels refuse them in titles.
+  const title = oneLine(occurrence.title, 200) || 'Untitled event'
   return {
     kind: 'reminder',
     recipient: {
@@ -131,13 +134,16 @@ function notificationFor(
       name: member.displayName,
       ...(member.email ? { email: member.email } : {}),
     },
-    title: `${occurrence.title}: ${when}`,
-    body: [
-      `${occurrence.title} (${input.calendarName}) starts ${describeLead(minutes)}: ${when}.`,
-      occurrence.location ? `Where: ${occurrence.location}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
+    title: `${title}: ${when}`,
+    body: plainText(
+      [
+        `${title} (${oneLine(input.calendarName, 200)}) starts ${describeLead(minutes)}: ${when}.`,
+        occurrence.location ? `Where: ${oneLine(occurrence.location, 500)}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      4000,
+    ),
     ...(input.appUrl
       ? { url: `${input.appUrl}/events/${encodeURIComponent(occurrence.eventId)}` }
       : {}),
