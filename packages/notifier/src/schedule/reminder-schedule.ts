@@ -11,7 +11,7 @@ import { claimDue, recordMissed, type ScheduleDialect } from './claim.ts'
 import { toReminder } from './rows.ts'
 import type { ScheduleDatabase } from './schema.ts'
 import type { ReminderSchedule, ReminderState, ScheduleOptions } from './types.ts'
-import { upsertForDoc } from './upsert.ts'
+import { enqueueReminders, upsertForDoc } from './upsert.ts'
 
 export const DEFAULT_GRACE_MS = 15 * 60 * 1000
 export const DEFAULT_MAX_ATTEMPTS = 10
@@ -37,6 +37,8 @@ export function createReminderSchedule(
 
   return {
     upsertForDoc: (doc, reminders, now) => upsertForDoc(db, doc, reminders, now),
+
+    enqueue: (doc, reminders, now) => enqueueReminders(db, doc, reminders, now),
 
     async claimDue(now, owner, limit, leaseMs) {
       if (!owner) throw new Error('claimDue needs an owner id')

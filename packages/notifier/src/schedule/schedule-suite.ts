@@ -195,6 +195,31 @@ export function describeReminderSchedule(name: string, makeStorage: () => Promis
       expect(await schedule.get(reminderKey(drop))).toMatchObject({ state: 'pending', attempts: 0 })
     })
 
+    it('enqueues one-off notifications once, apart from the reminders of a doc', async () => {
+      const schedule = await openSchedule()
+      const change = reminder({ occurrence: 'calendar:c1@2', reminderId: 'event-moved' })
+      expect(await schedule.enqueue('change:calendar:c1', [change], T0)).toBe(1)
+      // The same key again (a replayed batch) adds nothing; nor once sent.
+      expect(await schedule.enqueue('change:calendar:c1', [change], T0)).toBe(0)
+      const { claimed } = await schedule.claimDue(T0, 'a', 10, LEASE)
+      expect(claimed.map((r) => r.key)).toEqual([reminderKey(change)])
+      await schedule.markSent(reminderKey(change), 'a', T0 + 1)
+      expect(
+        await schedule.enqueue('change:calendar:c1', [{ ...change, dueAt: T0 + MINUTE }], T0),
+      ).toBe(0)
+      expect((await schedule.get(reminderKey(change)))?.state).toBe('sent')
+      // Planning the calendar's reminders never cancels them.
+      await schedule.enqueue('change:calendar:c1', [{ ...change, recipient: 'u2' }], T0)
+      await schedule.upsertForDoc('calendar:c1', [], T0)
+      expect((await schedule.listForDoc('change:calendar:c1')).map((r) => r.state)).toEqual([
+        'sent',
+        'pending',
+      ])
+      await expect(schedule.enqueue('change:calendar:c1', [change, change], T0)).rejects.toThrow(
+        /appears twice/,
+      )
+    })
+
     it('records a send finished after its reminder was cancelled', async () => {
       const schedule = await openSchedule()
       await schedule.upsertForDoc('calendar:c1', [reminder()], T0)

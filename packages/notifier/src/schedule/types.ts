@@ -72,6 +72,12 @@ export interface ReminderSchedule {
    */
   upsertForDoc(doc: string, reminders: readonly ReminderInput[], now: number): Promise<UpsertResult>
   /**
+   * Adds one-off notifications (change notifications, invites) under `doc`:
+   * inserts those whose key is new, leaves existing rows (sent or not) as
+   * they are, and never cancels. Resolves with how many were added.
+   */
+  enqueue(doc: string, reminders: readonly ReminderInput[], now: number): Promise<number>
+  /**
    * Leases up to `limit` due reminders to `owner` for `leaseMs`. Safe with
    * several replicas: no row is leased to two owners at once. Reminders past
    * the grace window are recorded as missed instead.

@@ -118,8 +118,23 @@ function fresh(input: ReminderInput, payload: string, now: number) {
   }
 }
 
+/**
+ * Adds notifications that fire once, due at their `dueAt` (change
+ * notifications, invites): inserts the ones whose key is new and leaves
+ * every existing row as it is. Never reschedules or cancels, so a doc's
+ * `upsertForDoc` and this never touch each other's rows (use another `doc`).
+ */
+export async function enqueueReminders(
+  db: Kysely<ScheduleDatabase>,
+  doc: string,
+  reminders: readonly ReminderInput[],
+  now: number,
+): Promise<number> {
+  return insert(db, doc, [...prepare(doc, reminders).values()], now)
+}
+
 async function insert(
-  trx: Transaction<ScheduleDatabase>,
+  trx: Kysely<ScheduleDatabase>,
   doc: string,
   items: readonly Wanted[],
   now: number,
