@@ -5,11 +5,13 @@ import type { Kysely } from 'kysely'
 import { type Migration, Migrator } from 'kysely/migration'
 import * as reminders from './migrations/0001-reminders.ts'
 import * as feedVersions from './migrations/0002-feed-versions.ts'
+import * as changeDigests from './migrations/0003-change-digests.ts'
 import type { ScheduleDatabase } from './schema.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-reminders': reminders,
   '0002-feed-versions': feedVersions,
+  '0003-change-digests': changeDigests,
 }
 
 export async function migrateSchedule(db: Kysely<ScheduleDatabase>): Promise<void> {

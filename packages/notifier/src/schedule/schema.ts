@@ -33,7 +33,17 @@ export interface FeedVersionTable {
   stamp: number
 }
 
+export interface ChangeDigestTable {
+  /** A doc name (`calendar:<id>`, `event:<id>`), or `notifier:baseline`. */
+  source: string
+  version: number
+  /** JSON text. */
+  digest: string
+  updated_at: number
+}
+
 export interface ScheduleDatabase {
   notifier_reminders: ReminderTable
   notifier_feed_versions: FeedVersionTable
+  notifier_change_digests: ChangeDigestTable
 }
