@@ -1,5 +1,49 @@
 // Public surface of the notifier; each part adds its exports here.
 
+// Change notifications (src/changes)
+export {
+  type CalendarChange,
+  type CalendarDigest,
+  diffCalendar,
+  digestCalendar,
+  EMPTY_CALENDAR_DIGEST,
+  type EventDigest,
+  parseCalendarDigest,
+} from './changes/calendar-changes.ts'
+export {
+  type ChangeBatch,
+  type ChangeRecipient,
+  calendarNotifications,
+  eventDocNotifications,
+} from './changes/change-notifications.ts'
+export { ChangeWatcher, type ChangeWatcherOptions } from './changes/change-watcher.ts'
+export {
+  type ChangeDigestStore,
+  changeDoc,
+  createChangeDigestStore,
+  type DigestChange,
+  type StoredDigest,
+} from './changes/digest-store.ts'
+export {
+  diffEventDoc,
+  digestEventDoc,
+  EMPTY_EVENT_DOC_DIGEST,
+  type EventDocChange,
+  type EventDocDigest,
+  parseEventDocDigest,
+  type SeatDigest,
+  type TaskDigest,
+} from './changes/event-changes.ts'
+export {
+  InvitePoller,
+  type InvitePollerOptions,
+  inviteNotification,
+} from './changes/invite-poller.ts'
+export {
+  createHttpInviteNoticeSource,
+  type InviteNotice,
+  type InviteNoticeSource,
+} from './changes/invite-source.ts'
 // Delivery channels (src/channels)
 export {
   type BreakerChannel,

@@ -2,11 +2,13 @@
 // `npm start` (in-process change feed, inbox entries handed to the sync
 // server in the same process, the auth app called in-process) and as its
 // own process (the Redis relay both ways, the auth API over HTTP). Builds
-// the channels, the reminder service, the feed handler and the
-// subscription refresher over one notifier database.
+// the channels, the reminder and change notification service, the feed
+// handler and the subscription refresher over one notifier database.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { DocStore } from '@plansync/sync-server'
 import type { Logger } from 'pino'
+import { createChangeDigestStore } from './changes/digest-store.ts'
+import { createHttpInviteNoticeSource } from './changes/invite-source.ts'
 import { systemClock } from './channels/clock.ts'
 import { createEmailChannel } from './channels/email.ts'
 import { createInAppChannel } from './channels/in-app.ts'
@@ -36,7 +38,7 @@ export interface NotifierServiceOptions {
   /** Tells the sync servers about a durable update made here. */
   announce: (docName: string, update: Uint8Array) => void
   changes: ChangeFeed
-  /** The notifier's own database (schedule, feed versions). */
+  /** The notifier's own database (schedule, feed versions, change digests). */
   database: ScheduleStorage
   auth: { url: string; secret: string; fetch?: typeof fetch }
   smtp?: { url: string; from?: string | undefined } | undefined
@@ -94,6 +96,8 @@ export async function startNotifierService(
     feed: options.changes,
     reader,
     recipients: createHttpRecipientDirectory(internal),
+    digests: createChangeDigestStore(db),
+    invites: createHttpInviteNoticeSource(internal),
     channels,
     logger,
     ...(options.horizonMs ? { horizonMs: options.horizonMs } : {}),

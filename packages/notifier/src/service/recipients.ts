@@ -1,5 +1,6 @@
 // Who a calendar's notifications go to: its members with contact details,
-// from the auth API's internal route (GET /auth/internal/calendars/{id}/recipients).
+// from the auth API's internal routes (GET /auth/internal/calendars/{id}/recipients,
+// and /events/{id}/recipients for the calendar an event belongs to).
 // Embedded, `fetch` goes to the auth app in the same process.
 
 export interface CalendarRecipients {
@@ -16,8 +17,12 @@ export interface CalendarRecipients {
 export interface RecipientDirectory {
   /** Null when the calendar no longer exists (its reminders are then cancelled). */
   recipientsOf(calendarId: string): Promise<CalendarRecipients | null>
+  /** The recipients of the calendar an event belongs to; null when the event is not registered. */
+  recipientsOfEvent(eventId: string): Promise<CalendarRecipients | null>
   /** Every calendar's id (for a full re-plan). */
   calendarIds(): Promise<string[]>
+  /** Every registered event's id (to compare every event doc after a restart). */
+  eventIds(): Promise<string[]>
 }
 
 export function createHttpRecipientDirectory(options: {
@@ -33,20 +38,29 @@ export function createHttpRecipientDirectory(options: {
       headers: { authorization: `Bearer ${options.secret}` },
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     })
+  const recipients = async (path: string, what: string) => {
+    const response = await get(path)
+    if (response.status === 404) return null
+    if (!response.ok) {
+      throw new Error(`recipients of ${what}: the auth API answered ${response.status}`)
+    }
+    return (await response.json()) as CalendarRecipients
+  }
+  const list = async (path: string, what: string) => {
+    const response = await get(path)
+    if (!response.ok) throw new Error(`${what} list: the auth API answered ${response.status}`)
+    return (await response.json()) as Record<string, Array<{ id: string }>>
+  }
   return {
-    async recipientsOf(calendarId) {
-      const response = await get(`/calendars/${encodeURIComponent(calendarId)}/recipients`)
-      if (response.status === 404) return null
-      if (!response.ok) {
-        throw new Error(`recipients of ${calendarId}: the auth API answered ${response.status}`)
-      }
-      return (await response.json()) as CalendarRecipients
-    },
+    recipientsOf: (calendarId) =>
+      recipients(`/calendars/${encodeURIComponent(calendarId)}/recipients`, calendarId),
+    recipientsOfEvent: (eventId) =>
+      recipients(`/events/${encodeURIComponent(eventId)}/recipients`, `event ${eventId}`),
     async calendarIds() {
-      const response = await get('/calendars')
-      if (!response.ok) throw new Error(`calendar list: the auth API answered ${response.status}`)
-      const body = (await response.json()) as { calendars: Array<{ id: string }> }
-      return body.calendars.map((calendar) => calendar.id)
+      return ((await list('/calendars', 'calendar')).calendars ?? []).map((c) => c.id)
+    },
+    async eventIds() {
+      return ((await list('/events', 'event')).events ?? []).map((e) => e.id)
     },
   }
 }
