@@ -19,6 +19,7 @@ import { EventDialog, type EventDialogMode } from './event-dialog.tsx'
 import { type Draft, draftFromOccurrence } from './event-draft.ts'
 import { useScopeQuestion } from './scope-dialog.tsx'
 import { useOpenCalendars } from './use-open-calendars.tsx'
+import { useUndo } from './use-undo.ts'
 import { addDays, toWallTime, userTimeZone } from './wall-time.ts'
 
 interface Shown {
@@ -43,6 +44,7 @@ export function PlannerPage() {
   const [dialog, setDialog] = useState<EventDialogMode | null>(null)
   const [error, setError] = useState<unknown>(null)
   const scopeQuestion = useScopeQuestion()
+  const history = useUndo(open.handles)
   const zone = userTimeZone()
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `open.version` says when the docs changed
@@ -175,6 +177,22 @@ export function PlannerPage() {
         <div className="planner-actions">
           <button type="button" className="primary" onClick={onNewEvent}>
             New event
+          </button>
+          <button
+            type="button"
+            onClick={history.undo}
+            disabled={!history.canUndo}
+            title="Undo your last change (Ctrl+Z)"
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            onClick={history.redo}
+            disabled={!history.canRedo}
+            title="Redo (Ctrl+Shift+Z)"
+          >
+            Redo
           </button>
           <ErrorText error={error} />
         </div>
