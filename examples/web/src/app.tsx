@@ -8,6 +8,7 @@ import { EventPage } from './event/event-page.tsx'
 import { InboxPage } from './inbox/inbox-page.tsx'
 import { AcceptInvitePage } from './invite/accept-invite-page.tsx'
 import { AppShell } from './layout/app-shell.tsx'
+import { EventLinkPage } from './planner/event-link-page.tsx'
 import { PlannerPage } from './planner/planner-page.tsx'
 import { AuthPage } from './session/auth-page.tsx'
 import { SessionProvider, useSession } from './session/session.tsx'
@@ -25,6 +26,7 @@ export function App(props: { client: PlansyncClient }) {
             <Route path="invite/:secret" element={<AcceptInvitePage />} />
             <Route path="calendars/:calendarId/settings" element={<CalendarSettingsPage />} />
             <Route path="calendars/:calendarId/events/:eventId" element={<EventPage />} />
+            <Route path="events/:eventId" element={<EventLinkPage />} />
             <Route path="inbox" element={<InboxPage />} />
             <Route path="settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFound />} />
