@@ -204,7 +204,18 @@ export function PlannerPage() {
             center: 'title',
             right: 'dayGridMonth,timeGridWeek,listMonth',
           }}
-          buttonText={{ today: 'Today', month: 'Month', week: 'Week', list: 'Agenda' }}
+          buttonIcons={false}
+          buttonText={{
+            prev: '‹ Previous',
+            next: 'Next ›',
+            today: 'Today',
+            month: 'Month',
+            week: 'Week',
+            list: 'Agenda',
+          }}
+          // A day cell is named by its date link only, so the events inside it
+          // would make its name and its text disagree for screen readers.
+          dayCellDidMount={(arg) => arg.el.removeAttribute('aria-labelledby')}
           timeZone="local"
           firstDay={1}
           height="auto"

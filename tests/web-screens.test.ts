@@ -1,0 +1,99 @@
+// The web app's main views in Chromium: each renders without console errors
+// or serious accessibility violations (axe-core, WCAG 2.1 A/AA), on a laptop
+// and on a phone-sized screen; screenshots of each go to
+// test-results/screenshots/ for people to look at.
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { accessibilityViolations } from './utils/axe.ts'
+import { launchChromium } from './utils/browser.ts'
+import type { SyncProcess } from './utils/sync-process.ts'
+import {
+  type AppPage,
+  createCalendar,
+  newContext,
+  openPage,
+  screenshot,
+  signUp,
+  startWebServer,
+  stopWebServer,
+} from './utils/web-app.ts'
+
+describe('the web app main views', () => {
+  let server: SyncProcess
+  let browser: Browser
+  beforeAll(async () => {
+    server = await startWebServer()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await stopWebServer(server)
+  })
+
+  /** Screenshot and checks of what is on screen now. */
+  async function view(page: AppPage, name: string, problems: string[]): Promise<void> {
+    await screenshot(page, name)
+    for (const violation of await accessibilityViolations(page))
+      problems.push(`${name}: ${violation}`)
+  }
+
+  it('render every main view cleanly, on a laptop and on a phone', async () => {
+    const problems: string[] = []
+    const context = await newContext(browser)
+    const page = await openPage(context, server.url)
+    await page.getByRole('heading', { name: 'Sign in to plansync' }).waitFor()
+    await view(page, 'sign-in', problems)
+
+    await signUp(page, 'screens-ann', 'Ann')
+    await createCalendar(page, 'Family')
+    await page.getByRole('button', { name: 'New event' }).click()
+    await page.getByLabel('Title').fill('Football')
+    await page.getByLabel('Repeat').selectOption({ label: 'Every week' })
+    await view(page, 'event-dialog', problems)
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByText('Football').first().waitFor()
+    await view(page, 'month', problems)
+
+    await page.getByRole('button', { name: 'Week' }).click()
+    await page.getByText('Football').first().waitFor()
+    await view(page, 'week', problems)
+    await page.getByRole('button', { name: 'Agenda' }).click()
+    await page.getByText('Football').first().waitFor()
+    await view(page, 'agenda', problems)
+
+    await page.getByText('Football').first().click()
+    await page.getByRole('link', { name: 'Open planning space' }).click()
+    await page.getByRole('textbox', { name: 'Notes' }).waitFor()
+    await view(page, 'event-page', problems)
+
+    await page.goto(`${server.url}/settings`)
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await view(page, 'settings', problems)
+    await page.goto(`${server.url}/inbox`)
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await view(page, 'inbox', problems)
+    await page.goto(server.url)
+    await page.getByRole('link', { name: 'Settings of Family' }).click()
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await view(page, 'calendar-settings', problems)
+
+    const phone = await newContext(browser, { width: 375, height: 812 })
+    await phone.addCookies(await context.cookies())
+    const small = await openPage(phone, server.url)
+    await small.getByLabel('Username').fill('screens-ann')
+    await small.getByLabel('Password').fill('screens-ann has a long passphrase')
+    await small.getByRole('button', { name: 'Sign in' }).click()
+    await small.getByText('Football').first().waitFor()
+    await view(small, 'phone-agenda', problems)
+    // Nothing wider than the screen: no sideways scrolling on a phone.
+    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    )
+
+    expect(problems).toEqual([])
+    expect(page.errors()).toEqual([])
+    expect(small.errors()).toEqual([])
+    await context.close()
+    await phone.close()
+  }, 120_000)
+})
