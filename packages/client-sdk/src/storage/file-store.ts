@@ -1,14 +1,18 @@
 // A LocalStore on the file system (Node, Electron, React Native with a
 // Node-like fs): one append-only file per doc of length-prefixed updates,
 // each append fsync'd, so an edit made offline survives a crash or restart.
-// A torn last record (power loss mid-append) is ignored on load.
+// A torn last record (power loss mid-append) is ignored on load. The
+// confirmed record is a second small file per doc, replaced atomically
+// (written beside it, then renamed over it).
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { LocalStore } from './types.ts'
 
 export function createFileStore(options: { dir: string }): LocalStore {
-  const fileOf = (docName: string) =>
-    path.join(options.dir, `${Buffer.from(docName).toString('base64url')}.updates`)
+  const baseOf = (docName: string) =>
+    path.join(options.dir, Buffer.from(docName).toString('base64url'))
+  const fileOf = (docName: string) => `${baseOf(docName)}.updates`
+  const confirmedOf = (docName: string) => `${baseOf(docName)}.confirmed`
   // Appends to one file are serialized so records never interleave.
   const queues = new Map<string, Promise<void>>()
   const serial = (docName: string, task: () => Promise<void>) => {
@@ -31,15 +35,16 @@ export function createFileStore(options: { dir: string }): LocalStore {
     }
   }
 
+  /** Writes a whole file under a temporary name, then renames it over the old one. */
+  async function swap(file: string, bytes: Uint8Array): Promise<void> {
+    await write(`${file}.tmp`, bytes, 'w')
+    await rename(`${file}.tmp`, file)
+  }
+
   return {
     async load(docName) {
-      let bytes: Buffer
-      try {
-        bytes = await readFile(fileOf(docName))
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-        throw error
-      }
+      const bytes = await readIfThere(fileOf(docName))
+      if (!bytes) return []
       const updates: Uint8Array[] = []
       for (let at = 0; at + 4 <= bytes.length; ) {
         const length = bytes.readUInt32BE(at)
@@ -50,12 +55,12 @@ export function createFileStore(options: { dir: string }): LocalStore {
       return updates
     },
     append: (docName, update) => serial(docName, () => write(fileOf(docName), frame(update), 'a')),
-    replace: (docName, state) =>
-      serial(docName, async () => {
-        const file = fileOf(docName)
-        await write(`${file}.tmp`, frame(state), 'w')
-        await rename(`${file}.tmp`, file)
-      }),
+    replace: (docName, state) => serial(docName, () => swap(fileOf(docName), frame(state))),
+    async loadConfirmed(docName) {
+      const bytes = await readIfThere(confirmedOf(docName))
+      return bytes && new Uint8Array(bytes)
+    },
+    saveConfirmed: (docName, record) => serial(docName, () => swap(confirmedOf(docName), record)),
     async clear() {
       await Promise.all(queues.values())
       await rm(options.dir, { recursive: true, force: true })
@@ -63,6 +68,15 @@ export function createFileStore(options: { dir: string }): LocalStore {
     async close() {
       await Promise.all(queues.values())
     },
+  }
+}
+
+async function readIfThere(file: string): Promise<Buffer | null> {
+  try {
+    return await readFile(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
   }
 }
 

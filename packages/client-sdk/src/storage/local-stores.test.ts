@@ -9,8 +9,15 @@ import { createIndexedDbStore } from './indexeddb-store.ts'
 import { describeLocalStore } from './local-store-suite.ts'
 import { createMemoryStore } from './memory-store.ts'
 
-describeLocalStore('memory', () => createMemoryStore())
-describeLocalStore('file', async () =>
-  createFileStore({ dir: await mkdtemp(path.join(tmpdir(), 'plansync-ls-')) }),
-)
-describeLocalStore('indexeddb', () => createIndexedDbStore({ name: `test-${Math.random()}` }))
+describeLocalStore('memory', () => {
+  const store = createMemoryStore()
+  return () => store
+})
+describeLocalStore('file', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'plansync-ls-'))
+  return () => createFileStore({ dir })
+})
+describeLocalStore('indexeddb', () => {
+  const name = `test-${Math.random()}`
+  return () => createIndexedDbStore({ name })
+})

@@ -3,6 +3,7 @@ import type { LocalStore } from './types.ts'
 
 export function createMemoryStore(): LocalStore {
   const docs = new Map<string, Uint8Array[]>()
+  const confirmed = new Map<string, Uint8Array>()
   return {
     async load(docName) {
       return [...(docs.get(docName) ?? [])]
@@ -15,8 +16,15 @@ export function createMemoryStore(): LocalStore {
     async replace(docName, state) {
       docs.set(docName, [state])
     },
+    async loadConfirmed(docName) {
+      return confirmed.get(docName) ?? null
+    },
+    async saveConfirmed(docName, record) {
+      confirmed.set(docName, record)
+    },
     async clear() {
       docs.clear()
+      confirmed.clear()
     },
     async close() {},
   }
