@@ -23,47 +23,55 @@ const PALETTE = [
 export function CalendarSidebar(props: { calendars: Calendar[]; prefs: PrefsHandle | null }) {
   const { prefs } = props
   const own = useLive(prefs, (p) => p.calendars())
+  // Folded on phones, where the grid needs the room.
+  const [unfolded] = useState(() => !window.matchMedia('(max-width: 640px)').matches)
   return (
     <aside className="sidebar" aria-label="Calendars">
-      <h2>My calendars</h2>
-      {props.calendars.length === 0 && <p className="muted">No calendars yet: create one below.</p>}
-      <ul className="calendar-list">
-        {props.calendars.map((calendar) => {
-          const colour = own?.[calendar.id]?.colour ?? calendar.colour
-          const hidden = own?.[calendar.id]?.hidden ?? false
-          return (
-            <li key={calendar.id}>
-              <label className="inline calendar-label">
+      <details open={unfolded}>
+        <summary>
+          <h2>My calendars</h2>
+        </summary>
+        {props.calendars.length === 0 && (
+          <p className="muted">No calendars yet: create one below.</p>
+        )}
+        <ul className="calendar-list">
+          {props.calendars.map((calendar) => {
+            const colour = own?.[calendar.id]?.colour ?? calendar.colour
+            const hidden = own?.[calendar.id]?.hidden ?? false
+            return (
+              <li key={calendar.id}>
+                <label className="inline calendar-label">
+                  <input
+                    type="checkbox"
+                    checked={!hidden}
+                    disabled={!prefs}
+                    onChange={(e) => prefs?.setCalendar(calendar.id, { hidden: !e.target.checked })}
+                  />
+                  <span className="swatch" style={{ background: colour }} aria-hidden="true" />
+                  <span className="calendar-name">{calendar.name}</span>
+                </label>
+                <span className="role-tag">{calendar.role}</span>
                 <input
-                  type="checkbox"
-                  checked={!hidden}
+                  type="color"
+                  className="colour-input"
+                  aria-label={`Your colour for ${calendar.name}`}
+                  value={colour}
                   disabled={!prefs}
-                  onChange={(e) => prefs?.setCalendar(calendar.id, { hidden: !e.target.checked })}
+                  onChange={(e) => prefs?.setCalendar(calendar.id, { colour: e.target.value })}
                 />
-                <span className="swatch" style={{ background: colour }} aria-hidden="true" />
-                <span className="calendar-name">{calendar.name}</span>
-              </label>
-              <span className="role-tag">{calendar.role}</span>
-              <input
-                type="color"
-                className="colour-input"
-                aria-label={`Your colour for ${calendar.name}`}
-                value={colour}
-                disabled={!prefs}
-                onChange={(e) => prefs?.setCalendar(calendar.id, { colour: e.target.value })}
-              />
-              <Link
-                to={`/calendars/${calendar.id}/settings`}
-                aria-label={`Settings of ${calendar.name}`}
-                className="icon-link"
-              >
-                ⚙
-              </Link>
-            </li>
-          )
-        })}
-      </ul>
-      <NewCalendarForm />
+                <Link
+                  to={`/calendars/${calendar.id}/settings`}
+                  aria-label={`Settings of ${calendar.name}`}
+                  className="icon-link"
+                >
+                  ⚙
+                </Link>
+              </li>
+            )
+          })}
+        </ul>
+        <NewCalendarForm />
+      </details>
     </aside>
   )
 }
