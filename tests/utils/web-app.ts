@@ -40,11 +40,21 @@ export async function buildWebApp(): Promise<string> {
   if (existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === stamp) return WEB_DIST
   // Built the way users build it, in a process of its own: inside Vitest,
   // NODE_ENV=test would make Vite leave out production-only code (the
-  // service worker registration).
+  // service worker registration). Its own outDir, so the lock Vite keeps
+  // against two builds of one project (a dev server, say) does not apply.
   const { NODE_ENV: _, ...env } = process.env
   await execFileAsync(
     process.execPath,
-    [viteBin, 'build', '--outDir', WEB_DIST, '--emptyOutDir', '--logLevel', 'warn'],
+    [
+      viteBin,
+      'build',
+      '--outDir',
+      WEB_DIST,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+      '--bypass-lock',
+    ],
     { cwd: webRoot, env },
   )
   await writeFile(stampFile, stamp)
