@@ -1,8 +1,9 @@
 // The SDK against the real embedded process: two clients share a calendar
 // doc with sync tokens, the sync status moves from connecting to synced with
 // pending counts confirmed by the server's acks, edits made offline survive
-// an app restart (file store) and merge on reconnect, and a removed member
-// lands in needs-auth without a retry loop.
+// an app restart (file store), still count as pending after it, and merge
+// on reconnect; a confirmed replica restarts with nothing pending; and a
+// removed member lands in needs-auth without a retry loop.
 import type { SyncState } from '@plansync/client-sdk'
 import { describe, expect, it } from 'vitest'
 import { useEmbeddedServer } from './utils/sdk-harness.ts'
@@ -46,13 +47,25 @@ describe('client SDK sync', () => {
     const session = bob.session
     await bob.close()
     const bobAgain = newClient('bob', session)
-    const reopened = await bobAgain.openDoc(calendar.doc)
-    expect(reopened.doc.getMap('meta').get('offline-edit')).toBe('from bob')
+    const restored = await bobAgain.openDoc(calendar.doc)
+    expect(restored.doc.getMap('meta').get('offline-edit')).toBe('from bob')
+    // Never confirmed by the server: pending after the restart too.
+    expect(restored.status.pending).toBeGreaterThan(0)
+    expect(bobAgain.hasUnsavedChanges()).toBe(true)
     await waitFor(
       () => annDoc.doc.getMap('meta').get('offline-edit') === 'from bob',
       'offline edit merged',
     )
-    await waitFor(() => reopened.status.pending === 0, 'restored edit confirmed')
+    await waitFor(() => restored.status.pending === 0, 'restored edit confirmed')
+    expect(bobAgain.hasUnsavedChanges()).toBe(false)
+
+    // Confirmed now: the next restart finds nothing pending.
+    await restored.flushed()
+    await bobAgain.close()
+    const bobThird = newClient('bob', session)
+    const reopened = await bobThird.openDoc(calendar.doc)
+    expect(reopened.status.pending).toBe(0)
+    expect(bobThird.hasUnsavedChanges()).toBe(false)
 
     // Removed from the calendar: closed with 4403, no token, needs-auth, no retry loop.
     await ann.api.removeMember(calendar.id, bobUser.id)

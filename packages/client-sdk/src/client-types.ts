@@ -1,3 +1,6 @@
 import type { LocalStore } from './storage/types.ts'
 
-export type StoreLike = Pick<LocalStore, 'load' | 'append' | 'replace'>
+export type StoreLike = Pick<
+  LocalStore,
+  'load' | 'append' | 'replace' | 'loadConfirmed' | 'saveConfirmed'
+>

@@ -2,10 +2,18 @@
 // works offline at once), its persistence (every update is appended), and
 // its sync with the server. Handles are shared per doc name and counted;
 // the last close stops syncing.
+//
+// Beside the updates the store keeps the state the server last confirmed
+// (sync/confirmed-state.ts): it is written whenever the replica is synced and
+// nothing local is pending, and read at open, so that stored edits the server
+// never confirmed count as pending again after a restart, and so that a
+// replica knows it has synced before (migrations wait for that).
 import { ObservableV2 } from 'lib0/observable'
 import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { StoreLike } from './client-types.ts'
+import { guardReadOnly } from './read-only-guard.ts'
+import { countUnconfirmed, encodeConfirmed } from './sync/confirmed-state.ts'
 import { DocSync, type DocSyncOptions } from './sync/doc-sync.ts'
 import type { SyncStatus } from './sync/status.ts'
 
@@ -23,6 +31,11 @@ export class DocHandle extends ObservableV2<DocHandleEvents> {
   #stored = 0
   #writes: Promise<void> = Promise.resolve()
   #onClosed: () => void
+  #unguard: () => void
+  /** The replica has held the server's state: synced in this session, or a record was stored. */
+  #hasSynced = false
+  /** A confirmed record is queued behind the writes and not yet taken. */
+  #confirmQueued = false
 
   constructor(
     name: string,
@@ -36,26 +49,56 @@ export class DocHandle extends ObservableV2<DocHandleEvents> {
     this.#onClosed = onClosed
     this.awareness = new Awareness(this.doc)
     this.sync = new DocSync({ ...sync, docName: name, doc: this.doc, awareness: this.awareness })
-    this.sync.on('status', (status) => this.emit('status', [status]))
+    this.#unguard = guardReadOnly(this.doc, new Set([store]))
+    this.sync.on('status', (status) => {
+      if (status.state === 'synced') {
+        this.#hasSynced = true
+        if (status.pending === 0) this.#recordConfirmed()
+      }
+      this.emit('status', [status])
+    })
   }
 
   get status(): SyncStatus {
     return this.sync.status
   }
 
+  /**
+   * True once the replica has held the server's state: it synced in this
+   * session, or in an earlier one (its confirmed record is stored). Schema
+   * migrations wait for this.
+   */
+  get hasSynced(): boolean {
+    return this.#hasSynced
+  }
+
   /** Loads the local replica, starts persisting and connecting. */
   async open(): Promise<void> {
-    const updates = await this.#store.load(this.name)
-    Y.transact(
-      this.doc,
-      () => {
-        for (const update of updates) Y.applyUpdate(this.doc, update)
-      },
-      this.#store,
+    const [updates, confirmed] = await Promise.all([
+      this.#store.load(this.name),
+      this.#store.loadConfirmed(this.name),
+    ])
+    this.#hasSynced = confirmed !== null
+    this.sync.restore(
+      () =>
+        Y.transact(
+          this.doc,
+          () => {
+            for (const update of updates) Y.applyUpdate(this.doc, update)
+          },
+          this.#store,
+        ),
+      countUnconfirmed(updates, confirmed),
     )
     this.#stored = updates.length
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== this.#store) this.#persist(update)
+      if (origin === this.#store) return
+      this.#persist(update)
+      // The server's updates are saved there: with nothing of ours pending,
+      // the whole replica is.
+      if (origin === this.sync && this.status.state === 'synced' && this.status.pending === 0) {
+        this.#recordConfirmed()
+      }
     })
     this.sync.connect()
   }
@@ -69,6 +112,7 @@ export class DocHandle extends ObservableV2<DocHandleEvents> {
     this.sync.destroy()
     this.awareness.destroy()
     await this.#writes
+    this.#unguard()
     this.doc.destroy()
     this.#onClosed()
   }
@@ -82,5 +126,25 @@ export class DocHandle extends ObservableV2<DocHandleEvents> {
         ? this.#store.replace(this.name, Y.encodeStateAsUpdate(this.doc))
         : this.#store.append(this.name, update),
     )
+  }
+
+  /**
+   * Stores the replica's state as confirmed, after the writes queued so far.
+   * It is taken when the write runs, and only if nothing local is pending
+   * then; otherwise the ack that clears the pending count asks again. Many
+   * requests while one waits become one.
+   */
+  #recordConfirmed(): void {
+    if (this.#confirmQueued) return
+    this.#confirmQueued = true
+    this.#writes = this.#writes.then(async () => {
+      this.#confirmQueued = false
+      if (this.sync.status.pending > 0) return
+      try {
+        await this.#store.saveConfirmed(this.name, encodeConfirmed(this.doc))
+      } catch {
+        // Only an optimisation lost: after a restart more counts as pending until confirmed.
+      }
+    })
   }
 }

@@ -1,6 +1,11 @@
 // What every typed handle shares: the doc and its sync status, presence,
 // undo and redo of this user's own changes, read-only access for docs a
 // newer schema wrote, and change, issue and status events.
+//
+// Schema migrations run once the replica holds the server's state (it has
+// synced, now or in an earlier session), never on what happens to be local
+// at open: a fresh device would otherwise record a version for data it has
+// not seen, concurrently with a newer client's (see @plansync/schema).
 import {
   accessFor,
   type DocAccess,
@@ -37,6 +42,7 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
   #handle: DocHandle
   #access: DocAccess
   #kind: string
+  #migrated = false
 
   /** `scope`: the shared types whose local changes undo and redo cover. */
   constructor(kind: string, id: string, handle: DocHandle, scope: (doc: Y.Doc) => UndoScope) {
@@ -44,12 +50,13 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
     this.#kind = kind
     this.id = id
     this.#handle = handle
-    this.#access = migrateDoc(handle.doc, [initialMigration])
+    this.#access = accessFor(handle.doc)
     this.presence = new Presence(handle.awareness)
     // Only this user's own transactions (origin null) are undone; remote ones never.
     this.undoManager = new Y.UndoManager(scope(handle.doc), { trackedOrigins: new Set([null]) })
     handle.doc.on('afterTransaction', this.#onTransaction)
-    handle.on('status', (status) => this.emit('status', [status]))
+    handle.on('status', this.#onStatus)
+    if (handle.hasSynced) this.#migrate()
   }
 
   get doc(): Y.Doc {
@@ -71,14 +78,17 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
   }
 
   undo(): void {
+    this.assertWritable()
     this.undoManager.undo()
   }
 
   redo(): void {
+    this.assertWritable()
     this.undoManager.redo()
   }
 
   async close(): Promise<void> {
+    this.#handle.off('status', this.#onStatus)
     this.doc.off('afterTransaction', this.#onTransaction)
     this.undoManager.destroy()
     await this.#handle.close()
@@ -108,6 +118,17 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
       for (const [name, shared] of this.doc.share) if ((shared as unknown) === top) parts.add(name)
     }
     return [...parts].sort()
+  }
+
+  #migrate(): void {
+    this.#migrated = true
+    this.#access = migrateDoc(this.doc, [initialMigration])
+  }
+
+  #onStatus = (status: SyncStatus): void => {
+    // The first sync: the replica now holds the server's state.
+    if (!this.#migrated && status.state === 'synced') this.#migrate()
+    this.emit('status', [status])
   }
 
   #onTransaction = (transaction: Y.Transaction): void => {

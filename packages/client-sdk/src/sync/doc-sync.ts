@@ -65,6 +65,9 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
   #sentThrough = 0
   /** Whether the last auth refusal already got its one retry with a fresh token. */
   #authRetried = false
+  /** Set while `restore` applies stored updates: they are not new local edits. */
+  #restoring = false
+  #openTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: DocSyncOptions) {
     super()
@@ -81,6 +84,23 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     }
   }
 
+  /**
+   * Applies what the local store kept from earlier sessions (`apply` runs
+   * the transaction) without counting it as new, and counts `unconfirmed`
+   * of those stored updates as pending: the server has not confirmed them,
+   * and the next step 2 carries them. Call it before `connect()`.
+   */
+  restore(apply: () => void, unconfirmed: number): void {
+    this.#restoring = true
+    try {
+      apply()
+    } finally {
+      this.#restoring = false
+    }
+    this.#localSeq += unconfirmed
+    if (unconfirmed > 0) this.#emitStatus()
+  }
+
   /** Starts (or keeps) connecting, and reconnecting after failures. */
   connect(): void {
     this.#wanted = true
@@ -91,6 +111,7 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
   disconnect(): void {
     this.#wanted = false
     clearTimeout(this.#retryTimer)
+    clearTimeout(this.#openTimer)
     this.#socket?.close(CloseCode.normal, 'client disconnect')
     this.#socket = undefined
     this.#setState('offline')
@@ -146,12 +167,14 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
     this.#socket = socket
     this.#sentCovers = []
     this.#sentThrough = this.#confirmedSeq
+    clearTimeout(this.#openTimer)
     const openTimer = setTimeout(() => {
       if (socket !== this.#socket || socket.readyState !== socket.CONNECTING) return
       this.#socket = undefined
       socket.close()
       this.#scheduleRetry()
     }, CONNECT_TIMEOUT_MS)
+    this.#openTimer = openTimer
     socket.onopen = () => {
       clearTimeout(openTimer)
       if (socket !== this.#socket) return socket.close()
@@ -214,6 +237,7 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
   #onClose(socket: WebSocket, code: number): void {
     if (socket !== this.#socket) return
     this.#socket = undefined
+    clearTimeout(this.#openTimer)
     const { awareness } = this.#options
     const others = [...awareness.getStates().keys()].filter((id) => id !== awareness.clientID)
     awarenessProtocol.removeAwarenessStates(awareness, others, this)
@@ -240,7 +264,7 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
   }
 
   #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this) return
+    if (origin === this || this.#restoring) return
     this.#localSeq += 1
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)
