@@ -125,22 +125,30 @@ describe('reminders by email', () => {
       location: 'Lido',
     })
     const bobInbox = await bob.openInbox()
-    await waitFor(() => mails.length > 0, 'the email', start - Date.now() + 15_000)
-    await waitFor(() => bobInbox.entries().length > 0, "bob's in-app reminder", 10_000)
-    await waitFor(() => hooks.length > 0, 'the webhook', 10_000)
+    // Change notifications come the same ways (the new event, bob's invitation): reminders are the ones here.
+    const reminderMails = () => mails.filter((mail) => /^Subject: Swimming: /m.test(mail.text))
+    const reminderHooks = () => hooks.filter((hook) => JSON.parse(hook.body).kind === 'reminder')
+    const bobsReminders = () => bobInbox.entries().filter((entry) => entry.kind === 'reminder')
+    await waitFor(() => reminderMails().length > 0, 'the email', start - Date.now() + 15_000)
+    await waitFor(() => bobsReminders().length > 0, "bob's in-app reminder", 10_000)
+    await waitFor(() => reminderHooks().length > 0, 'the webhook', 10_000)
     await new Promise((resolve) => setTimeout(resolve, 3_000))
-    expect(mails).toHaveLength(1)
-    expect(mails[0]?.to).toEqual(['ann@family.test'])
-    expect(mails[0]?.text).toMatch(/^Subject: Swimming: /m)
-    expect(mails[0]?.text).toContain('Where: Lido')
-    expect(mails[0]?.text).toMatch(/^X-Plansync-Idempotency-Key:\s+\S/im)
-    expect(bobInbox.entries().map((entry) => entry.title)).toEqual([
+    expect(reminderMails()).toHaveLength(1)
+    expect(reminderMails()[0]?.to).toEqual(['ann@family.test'])
+    expect(reminderMails()[0]?.text).toContain('Where: Lido')
+    expect(reminderMails()[0]?.text).toMatch(/^X-Plansync-Idempotency-Key:\s+\S/im)
+    expect(bobsReminders().map((entry) => entry.title)).toEqual([
       expect.stringMatching(/^Swimming: /),
     ])
+    // The new event by email too, once, only to ann, who chose email.
+    expect(
+      mails.filter((mail) => /^Subject: New in Family: Swimming/m.test(mail.text)),
+    ).toHaveLength(1)
+    expect(mails.every((mail) => mail.to.join() === 'ann@family.test')).toBe(true)
     expect(bobUser.email).toBe('bob@family.test')
-    // One signed webhook delivery, verified as a receiver would.
-    expect(hooks).toHaveLength(1)
-    const hook = hooks[0] as (typeof hooks)[number]
+    // One signed webhook delivery of the reminder, verified as a receiver would.
+    expect(reminderHooks()).toHaveLength(1)
+    const hook = reminderHooks()[0] as (typeof hooks)[number]
     expect(verifyWebhookSignature(webhook.secret, hook.headers, hook.body).ok).toBe(true)
     expect(verifyWebhookSignature('not the secret at all', hook.headers, hook.body).ok).toBe(false)
     expect(JSON.parse(hook.body)).toMatchObject({
