@@ -1,4 +1,10 @@
-export { IcsImportError, type IcsImportResult } from '@plansync/schema'
+export {
+  IcsImportError,
+  type IcsImportResult,
+  INBOX_KINDS,
+  type InboxEntry,
+  type InboxKind,
+} from '@plansync/schema'
 export {
   ApiError,
   type AuthApi,
