@@ -89,7 +89,7 @@ describe('change notifications', () => {
     })
     expect(rows.map((row) => [payload(row).kind, payload(row).title, payload(row).url])).toEqual([
       ['event-created', 'New in Family: Picnic in the park', 'https://plans.example/events/picnic'],
-      ['event-cancelled', 'Deleted: Old party', 'https://plans.example/calendars/family'],
+      ['event-cancelled', 'Deleted: Old party', 'https://plans.example/'],
     ])
   })
 

@@ -150,8 +150,8 @@ const link = (batch: ChangeBatch, path: string) =>
   batch.appUrl ? `${batch.appUrl}${path}` : undefined
 const eventLink = (batch: ChangeBatch, eventId: string) =>
   link(batch, `/events/${encodeURIComponent(eventId)}`)
-const calendarLink = (batch: ChangeBatch) =>
-  link(batch, `/calendars/${encodeURIComponent(batch.calendar.id)}`)
+/** The planner (the app has no page per calendar; `data.calendarId` names it). */
+const calendarLink = (batch: ChangeBatch) => link(batch, '/')
 
 function describeCalendarChange(
   batch: ChangeBatch,
