@@ -1,7 +1,7 @@
 // A calendar subscribed to an ICS URL (served by the test on loopback), in
-// the embedded process: its events appear in the members' open calendars,
-// changes follow, and a broken file is reported to members while nothing
-// changes.
+// the embedded process: its events appear in the members' open calendars
+// and are announced in their inboxes, changes follow, and a broken file is
+// reported to members while nothing changes.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createClient, createMemoryStore, type PlansyncClient } from '@plansync/client-sdk'
@@ -72,6 +72,16 @@ describe('calendar subscriptions in the embedded process', () => {
       holiday('h2', 'Labour Day', '20260501'),
     )
     await waitFor(() => titles().length === 2, 'the added event', 15_000)
+    // The notifier announces what its own imports brought, like anyone's edits.
+    const inbox = await ann.openInbox()
+    const announced = () =>
+      inbox
+        .entries()
+        .filter((entry) => entry.kind === 'event-created')
+        .map((entry) => entry.title)
+        .sort()
+    await waitFor(() => announced().length === 2, 'the new events announced', 15_000)
+    expect(announced()).toEqual(['New in Family: Easter Monday', 'New in Family: Labour Day'])
 
     file = 'not a calendar at all'
     await waitFor(

@@ -51,6 +51,11 @@ export interface NotifierOptions {
 }
 
 export interface Notifier {
+  /**
+   * This process wrote `docName` (a subscription import, an inbox entry):
+   * neither change feed echoes a process's own writes back to it.
+   */
+  docChanged(docName: string): void
   readonly metrics: NotifierMetrics
   readonly planner: Planner
   readonly changes: ChangeWatcher | undefined
@@ -121,11 +126,12 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     planner.planAll().catch((error: unknown) => {
       logger.error({ err: error }, 'full re-plan failed; the next one tries again')
     })
+  const docChanged = (docName: string) => {
+    planner.changed(docName)
+    changes?.changed(docName)
+  }
   await options.feed.start({
-    onChange: (docName) => {
-      planner.changed(docName)
-      changes?.changed(docName)
-    },
+    onChange: docChanged,
     onResync: () => {
       void planAll()
       changes?.compareAll()
@@ -138,6 +144,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   const replan = setInterval(planAll, options.replanEveryMs ?? HOUR)
   replan.unref()
   return {
+    docChanged,
     metrics,
     planner,
     changes,

@@ -68,7 +68,15 @@ export async function startNotifierService(
     ...(auth.fetch ? { fetch: auth.fetch } : {}),
   }
   const reader = createStoreDocReader(options.store)
-  const writer = createDocWriter({ store: options.store, announce: options.announce })
+  let notifier: Notifier | undefined
+  const writer = createDocWriter({
+    store: options.store,
+    announce(docName, update) {
+      options.announce(docName, update)
+      // The change feeds do not echo this process's own writes: plan and compare them here.
+      notifier?.docChanged(docName)
+    },
+  })
   const channels: DeliveryChannel[] = [
     createInAppChannel({ store: createDocInboxStore({ reader, writer }) }),
     createWebhookChannel({
@@ -90,7 +98,7 @@ export async function startNotifierService(
   }
   const { db, dialect } = await openScheduleDatabase(options.database)
   const schedule = createReminderSchedule(db, dialect)
-  const notifier = await startNotifier({
+  notifier = await startNotifier({
     instanceId: options.instanceId,
     schedule,
     feed: options.changes,
