@@ -18,7 +18,7 @@ import type { SharedDoc } from './docs/shared-doc.ts'
 import { StaleFenceError } from './storage/types.ts'
 
 const DEBOUNCE_MS = 20
-/** How long a run waits for the doc's pending writes before trying later. */
+/** How long a run waits for the writes its decisions read before trying later. */
 const SETTLE_MS = 5_000
 
 export interface SeatAllocationOptions {
@@ -86,15 +86,19 @@ export class SeatAllocation {
       if (doc.peers.size > 0) this.schedule(doc, this.#options.retryMs)
       return
     }
+    // Decided again, at once: the doc may have changed while the lease was taken.
+    const readAt = doc.applied
+    const decided = this.#decide(doc)
     // Decisions must rest on durable updates only: a stored decision pointing
     // at a client update that a crash then lost could never be loaded whole.
-    if (!(await settled(doc))) {
+    // So the write waits until every update the decisions read is durable,
+    // and no longer: under steady writes there is always a newer one pending.
+    if (!(await durableUpTo(doc, readAt))) {
       if (doc.peers.size > 0) this.schedule(doc, this.#options.retryMs)
       return
     }
     try {
-      // Decided again, at once: the doc may have changed while the lease was taken.
-      for (const update of this.#decide(doc)) await this.#options.commit(doc, update, grant.fence)
+      for (const update of decided) await this.#options.commit(doc, update, grant.fence)
       this.#options.logger.debug({ doc: doc.name }, 'seats allocated')
     } catch (error) {
       if (!(error instanceof StaleFenceError)) throw error
@@ -128,19 +132,13 @@ export class SeatAllocation {
   }
 }
 
-/** Waits (bounded) until every update the doc accepted is durable; false if it did not happen. */
-async function settled(doc: SharedDoc): Promise<boolean> {
-  const deadline = performance.now() + SETTLE_MS
-  while (doc.hasPendingWrites) {
-    const left = deadline - performance.now()
-    if (left <= 0) return false
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, left)
-      doc.afterDurable(doc.applied, () => {
-        clearTimeout(timer)
-        resolve()
-      })
+/** Waits (bounded) until the doc's updates up to `seq` are durable; false if they did not become so. */
+function durableUpTo(doc: SharedDoc, seq: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), SETTLE_MS)
+    doc.afterDurable(seq, () => {
+      clearTimeout(timer)
+      resolve(true)
     })
-  }
-  return true
+  })
 }
