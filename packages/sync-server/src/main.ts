@@ -37,7 +37,11 @@ async function main(): Promise<void> {
       'SYNC_AUTH_URL is not set: no periodic access recheck, a lost access change stays unapplied until tokens expire',
     )
   }
-  const store = await openStore(config.storage)
+  // A frozen holder's transaction must not outlive its doc lease (postgres.ts).
+  const store = await openStore(
+    config.storage,
+    config.cluster && { idleInTransactionTimeoutMs: Math.min(5_000, config.cluster.leaseTtlMs) },
+  )
   const cluster = config.cluster && clusterOptions(config.cluster, logger)
   if (cluster && store.kind === 'sqlite') {
     logger.warn('REDIS_URL is set with SQLite storage: instances must share one database file')

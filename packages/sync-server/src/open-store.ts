@@ -6,11 +6,14 @@ import { createPostgresStore } from './storage/postgres.ts'
 import { createSqliteStore } from './storage/sqlite.ts'
 import type { DocStore } from './storage/types.ts'
 
-export async function openStore(storage: SyncServerConfig['storage']): Promise<DocStore> {
+export async function openStore(
+  storage: SyncServerConfig['storage'],
+  options: { idleInTransactionTimeoutMs?: number } = {},
+): Promise<DocStore> {
   const worker = createMergeWorker()
   const opened =
     storage.kind === 'postgres'
-      ? createPostgresStore({ url: storage.url, merge: worker.merge })
+      ? createPostgresStore({ url: storage.url, merge: worker.merge, ...options })
       : createSqliteStore({ file: storage.file, merge: worker.merge })
   const store: DocStore = {
     ...opened,

@@ -38,11 +38,24 @@ export interface PostgresStoreOptions {
   max?: number
   /** How snapshot and tail are merged; inline by default, a worker in the server. */
   merge?: MergeFunction
+  /**
+   * How long Postgres lets a session sit idle inside a transaction before it
+   * ends the session (default 5 s; ours last milliseconds). A process frozen
+   * mid-transaction (SIGSTOP, a VM pause) would otherwise hold its row and
+   * advisory locks, and block the instance that took over its doc lease.
+   */
+  idleInTransactionTimeoutMs?: number
 }
 
 export function createPostgresStore(options: PostgresStoreOptions): DocStore {
   const merge = options.merge ?? createInlineMerge()
-  const sql = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} })
+  const sql = postgres(options.url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: {
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 5_000,
+    },
+  })
   let closing: Promise<void> | undefined
 
   function open(): postgres.Sql {
