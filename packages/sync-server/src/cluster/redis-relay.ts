@@ -155,6 +155,8 @@ export function createRedisRelay(options: RedisRelayOptions): Relay {
   async function readLoop(start: { ids: string[]; counts: number[] }): Promise<void> {
     let { ids, counts } = start
     const keys = Array.from({ length: partitions }, (_, p) => streamOf(p))
+    // Back soon after Redis is: other instances' updates wait for the resync.
+    let retryDelay = RETRY_MS.min
     while (!closed) {
       let replies: [Buffer, [Buffer, Buffer[]][]][] | null
       try {
@@ -169,13 +171,17 @@ export function createRedisRelay(options: RedisRelayOptions): Relay {
         )) as [Buffer, [Buffer, Buffer[]][]][] | null
       } catch (error) {
         if (closed) return
-        logger.warn({ err: error }, 'relay read failed; resyncing once Redis is back')
-        await sleep(RETRY_MS.max)
+        if (retryDelay === RETRY_MS.min) {
+          logger.warn({ err: error }, 'relay read failed; resyncing once Redis is back')
+        }
+        await sleep(retryDelay)
+        retryDelay = Math.min(RETRY_MS.max, retryDelay * 2)
         try {
           ;({ ids, counts } = await positions())
         } catch {
           continue
         }
+        retryDelay = RETRY_MS.min
         // Whatever was published meanwhile may be gone: storage has it.
         handlers?.onResync(null)
         continue
