@@ -1,5 +1,6 @@
 // The plain HTTP side of the sync server: liveness, readiness, metrics, and
-// in a cluster the live members with the owner of a doc (`/cluster?doc=`).
+// in a cluster the live members with the owner of a doc and whether this
+// instance holds it now (`/cluster?doc=`).
 // Anything else goes to `fallback` (the embedded app mounts the web app and
 // the APIs there) or gets a JSON 404.
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -15,7 +16,7 @@ export interface HttpRoutesOptions {
   registry: Registry
   isClosing: () => boolean
   /** This instance and the cluster's live set, when running as a cluster. */
-  cluster?: { instanceId: string; membership: Membership }
+  cluster?: { instanceId: string; membership: Membership; holds: (docName: string) => boolean }
   fallback?: RequestHandler
 }
 
@@ -45,7 +46,7 @@ export function createHttpRoutes(options: HttpRoutesOptions): RequestHandler {
       return
     }
     if (request.method === 'GET' && path === '/cluster' && options.cluster) {
-      const { instanceId, membership } = options.cluster
+      const { instanceId, membership, holds } = options.cluster
       const doc = new URL(request.url ?? '/', 'http://localhost').searchParams.get('doc')
       membership.live().then(
         (members) => {
@@ -58,7 +59,9 @@ export function createHttpRoutes(options: HttpRoutesOptions): RequestHandler {
           sendJson(response, 200, {
             instance: instanceId,
             members,
-            ...(doc ? { doc, owner: members.find((m) => m.id === owner) ?? null } : {}),
+            ...(doc
+              ? { doc, owner: members.find((m) => m.id === owner) ?? null, held: holds(doc) }
+              : {}),
           })
         },
         () =>

@@ -142,6 +142,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       cluster: o.cluster?.membership && {
         instanceId: o.cluster.instanceId,
         membership: o.cluster.membership,
+        holds: (docName) => sync.registry.get(docName) !== undefined,
       },
       fallback: o.fallback,
     }),
