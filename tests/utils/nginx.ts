@@ -1,6 +1,7 @@
-// Runs the shipped nginx config (deploy/nginx/plansync.conf) on loopback:
-// the service addresses of the compose file are mapped to local ports, and a
-// main config around it keeps pid, logs and temp files in a temp folder.
+// Runs the shipped nginx configs on loopback: the site
+// (deploy/nginx/plansync.conf) with the compose file's service addresses
+// mapped to local ports, inside the shipped main config
+// (deploy/nginx/nginx.conf) with pid, logs and temp files in a temp folder.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -9,81 +10,120 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { freePort } from './free-port.ts'
 
-const shipped = path.resolve(import.meta.dirname, '../../deploy/nginx/plansync.conf')
+const deploy = path.resolve(import.meta.dirname, '../../deploy/nginx')
 
 export interface TestNginx {
   /** http://127.0.0.1:PORT */
   url: string
   /** ws://127.0.0.1:PORT/sync */
   syncUrl: string
+  port: number
+  /**
+   * Stops nginx at once (SIGTERM, a fast shutdown: every client connection
+   * drops, as when the proxy crashes or is redeployed) and starts it again
+   * on the same port.
+   */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
 export interface NginxTargets {
   /** The port to listen on; a free one if not given. */
   port?: number
-  /** host:port of sync-1, sync-2 and sync-3, in that order. */
-  sync: [string, string, string]
+  /** host:port of each sync server, in order: they take the place of sync-1, sync-2, ... */
+  sync: string[]
   /** host:port of the auth API (an unused port if the test needs none). */
   auth: string
   /** host:port of the notifier (an unused port if the test needs none). */
   notifier: string
 }
 
+/** `from` replaced by `to` in `text`; a missing `from` (a renamed line in a shipped file) throws. */
+function replaceLiteral(text: string, file: string, from: string | RegExp, to: string): string {
+  const found = typeof from === 'string' ? text.includes(from) : from.test(text)
+  if (!found) throw new Error(`deploy/nginx/${file} has no "${from}"`)
+  return typeof from === 'string' ? text.replaceAll(from, to) : text.replace(from, to)
+}
+
+/** The shipped site with its service addresses mapped to `targets`. */
+export async function siteConfig(targets: NginxTargets, port: number): Promise<string> {
+  if (targets.sync.length === 0) throw new Error('nginx needs at least one sync server')
+  let site = await readFile(path.join(deploy, 'plansync.conf'), 'utf8')
+  const edit = (from: string | RegExp, to: string) => {
+    site = replaceLiteral(site, 'plansync.conf', from, to)
+  }
+  edit('listen 80;', `listen 127.0.0.1:${port};`)
+  // The upstream's sync-1, sync-2, ... lines become one line per target, with
+  // the first line's parameters (health checks).
+  edit(
+    /^([ \t]*)server sync-1:8080([^;\n]*);\n(?:[ \t]*server sync-\d+:8080[^;\n]*;\n)*/m,
+    targets.sync.map((target) => `$1server ${target}$2;\n`).join(''),
+  )
+  edit('server auth-api:8081', `server ${targets.auth}`)
+  edit('server notifier:8082', `server ${targets.notifier}`)
+  return site
+}
+
+/** The shipped main config with its paths moved into `dir`. */
+async function mainConfig(dir: string): Promise<string> {
+  let main = await readFile(path.join(deploy, 'nginx.conf'), 'utf8')
+  const edit = (from: string, to: string) => {
+    main = replaceLiteral(main, 'nginx.conf', from, to)
+  }
+  // Not root's workers as the image's `nginx` user (Debian has none).
+  edit('user nginx;', '')
+  // One worker: passive health checks (max_fails) keep their state per
+  // worker, and fault tests need one picture of which instance is down.
+  edit('worker_processes auto;', 'worker_processes 1;')
+  edit('pid /var/run/nginx.pid;', `pid ${dir}/nginx.pid;`)
+  edit('error_log /var/log/nginx/error.log', `error_log ${dir}/error.log`)
+  edit('access_log /var/log/nginx/access.log;', 'access_log off;')
+  edit(
+    'include /etc/nginx/conf.d/*.conf;',
+    ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+      .map((sub) => `${sub === 'body' ? 'client_body' : sub}_temp_path ${dir}/${sub};`)
+      .concat(`include ${dir}/plansync.conf;`)
+      .join('\n    '),
+  )
+  return main
+}
+
 export async function startNginx(targets: NginxTargets): Promise<TestNginx> {
   const dir = await mkdtemp(path.join(tmpdir(), 'plansync-nginx-'))
   const port = targets.port ?? (await freePort())
-  const replacements: Array<[string, string]> = [
-    ['listen 80;', `listen 127.0.0.1:${port};`],
-    ['server sync-1:8080', `server ${targets.sync[0]}`],
-    ['server sync-2:8080', `server ${targets.sync[1]}`],
-    ['server sync-3:8080', `server ${targets.sync[2]}`],
-    ['server auth-api:8081', `server ${targets.auth}`],
-    ['server notifier:8082', `server ${targets.notifier}`],
-  ]
-  let site = await readFile(shipped, 'utf8')
-  for (const [from, to] of replacements) {
-    // A renamed service in the shipped file must fail here, not route nowhere.
-    if (!site.includes(from)) throw new Error(`deploy/nginx/plansync.conf has no "${from}"`)
-    site = site.replaceAll(from, to)
+  let child: ChildProcess | undefined
+  let exited: Promise<void> = Promise.resolve()
+  const launch = async () => {
+    const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx'
+    const args = ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', path.join(dir, 'nginx.conf')]
+    const started = spawn(bin, [...args, '-g', 'daemon off;'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    started.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    started.once('error', () => {})
+    child = started
+    exited = new Promise<void>((resolve) => started.once('exit', () => resolve()))
+    await waitForPort(port, started, () => stderr)
   }
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
-    await mkdir(path.join(dir, sub))
-    await chmod(path.join(dir, sub), 0o777)
+  const halt = async (signal: 'SIGTERM' | 'SIGQUIT') => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill(signal)
+      await exited
+    }
   }
-  await writeFile(path.join(dir, 'plansync.conf'), site)
-  await writeFile(
-    path.join(dir, 'nginx.conf'),
-    `daemon off;
-worker_processes 1;
-worker_rlimit_nofile 16384;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  include ${dir}/plansync.conf;
-}
-`,
-  )
-  const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx'
-  const args = ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', path.join(dir, 'nginx.conf')]
-  const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  child.once('error', () => {})
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   try {
-    await waitForPort(port, child, () => stderr)
+    for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
+      await mkdir(path.join(dir, sub))
+      await chmod(path.join(dir, sub), 0o777)
+    }
+    await writeFile(path.join(dir, 'plansync.conf'), await siteConfig(targets, port))
+    await writeFile(path.join(dir, 'nginx.conf'), await mainConfig(dir))
+    await launch()
   } catch (error) {
-    child.kill('SIGKILL')
+    child?.kill('SIGKILL')
     await rm(dir, { recursive: true, force: true })
     throw error
   }
@@ -91,11 +131,14 @@ http {
   return {
     url,
     syncUrl: `ws://127.0.0.1:${port}/sync`,
+    port,
+    async restart() {
+      await halt('SIGTERM')
+      await launch()
+    },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGQUIT')
-        await exited
-      }
+      // A graceful stop (SIGQUIT) would wait for every WebSocket to end.
+      await halt('SIGTERM')
       await rm(dir, { recursive: true, force: true })
     },
   }
