@@ -1,8 +1,9 @@
 // The cluster topology as plain processes on loopback: a private Postgres
-// and Redis (with AOF), three sync-server processes on fixed ports, nginx
-// with the shipped config in front, and, if asked, the auth API issuing the
-// sync tokens the instances verify. Private, so fault tests can stop and
-// restart them without touching other suites.
+// and Redis (with AOF), sync-server processes on fixed ports (three unless
+// asked), nginx with the shipped configs in front, and, if asked, the auth
+// API issuing the sync tokens the instances verify and a notifier where
+// nginx sends /feeds/. Private, so fault tests can stop and restart them
+// without touching other suites; scripts/cluster runs the same for people.
 import { createPostgresStore } from '@plansync/sync-server'
 import * as Y from 'yjs'
 import { freePort } from './free-port.ts'
@@ -11,7 +12,9 @@ import { createDatabase, startPostgres, type TestPostgres } from './postgres.ts'
 import { startRedis, type TestRedis } from './redis.ts'
 import {
   authApiMain,
+  notifierMain,
   removeDataDir,
+  type StartOptions,
   type SyncProcess,
   startSyncProcess,
   stopSyncProcess,
@@ -23,22 +26,40 @@ export interface TestCluster {
   nginx: TestNginx
   /** The auth API, when started with `withAuth`. */
   auth: SyncProcess | undefined
+  /** The notifier, when started with `withNotifier`. */
+  notifier: SyncProcess | undefined
   /** The port nginx sends /feeds/ to: start a notifier on it to serve feeds. */
   notifierPort: number
-  /** The three instances as they run now (a restart replaces an entry). */
+  /** The instances as they run now (a restart replaces an entry). */
   instances: SyncProcess[]
   /** Starts instance `i` again on its port, after a crash or a stop. */
   restart(i: number): Promise<SyncProcess>
+  /** The indexes of the instances holding `docName` in memory now (GET /cluster?doc=). */
+  holders(docName: string): Promise<number[]>
   /** The doc as storage holds it. */
   storedDoc(docName: string): Promise<Y.Doc>
+  /** The highest fencing token storage accepted for the doc (0 if none). */
+  storedFence(docName: string): Promise<number>
+  /** The doc's log rows not yet compacted into a snapshot. */
+  storedLogRows(docName: string): Promise<number>
   stop(): Promise<void>
 }
 
 export interface ClusterOptions {
   /** Extra environment of the sync servers. */
   env?: Record<string, string>
+  /** How many sync servers (3 by default, as in docker-compose.yml). */
+  instances?: number
+  /** Where nginx listens (a free port by default). */
+  proxyPort?: number
   /** Start the auth API too: the instances then verify its sync tokens (no dev auth). */
   withAuth?: boolean
+  /** Start a notifier too (needs `withAuth`), on the port nginx sends /feeds/ to. */
+  withNotifier?: boolean
+  /** Lease TTL of the sync servers; short by default, so fault tests run fast. */
+  leaseTtlMs?: number
+  /** How the processes log (scripts/cluster writes files instead of keeping lines). */
+  output?: (name: string) => Pick<StartOptions, 'keepLogs' | 'onOutput'>
 }
 
 export const INTERNAL_SECRET = 'cluster-test-internal-secret-0123456789'
@@ -58,6 +79,7 @@ async function launchCluster(
   options: ClusterOptions,
   started: Array<() => Promise<void>>,
 ): Promise<TestCluster> {
+  const output = options.output ?? (() => ({}))
   const postgres = await startPostgres()
   started.push(() => postgres.stop())
   const redis = await startRedis({ appendOnly: true })
@@ -65,18 +87,21 @@ async function launchCluster(
   const store = createPostgresStore({ url: postgres.url, max: 1 })
   await store.migrate()
   await store.close()
-  const ports = [await freePort(), await freePort(), await freePort()]
+  const ports: number[] = []
+  for (let i = 0; i < (options.instances ?? 3); i++) ports.push(await freePort())
   const authPort = await freePort()
-  const proxyPort = await freePort()
-  /** Where nginx sends /feeds/: a notifier a test starts there (see notifierPort). */
+  const proxyPort = options.proxyPort ?? (await freePort())
+  const publicUrl = `http://127.0.0.1:${proxyPort}`
+  /** Where nginx sends /feeds/: a notifier listens there (see notifierPort). */
   const notifierPort = await freePort()
   const auth = options.withAuth
     ? await startSyncProcess({
         main: authApiMain,
+        ...output('auth-api'),
         env: {
           AUTH_HOST: '127.0.0.1',
           AUTH_PORT: String(authPort),
-          AUTH_PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
+          AUTH_PUBLIC_URL: publicUrl,
           AUTH_TRUST_PROXY: 'true',
           AUTH_INTERNAL_SECRET: INTERNAL_SECRET,
           STORAGE: 'postgres',
@@ -97,12 +122,14 @@ async function launchCluster(
   const launch = (i: number) =>
     startSyncProcess({
       port: ports[i],
+      ...output(`sync-${i + 1}`),
       env: {
         STORAGE: 'postgres',
         DATABASE_URL: postgres.url,
         REDIS_URL: redis.url,
         SYNC_INSTANCE_ID: `sync-${i + 1}`,
-        SYNC_LEASE_TTL_MS: '2000',
+        SYNC_ADVERTISE_URL: `http://127.0.0.1:${ports[i]}`,
+        SYNC_LEASE_TTL_MS: String(options.leaseTtlMs ?? 2_000),
         ...tokenEnv,
         ...options.env,
       },
@@ -114,10 +141,30 @@ async function launchCluster(
       await removeDataDir(instance)
     }
   })
-  for (const i of [0, 1, 2]) instances.push(await launch(i))
+  for (const i of ports.keys()) instances.push(await launch(i))
+  let notifier: SyncProcess | undefined
+  if (options.withNotifier) {
+    if (!auth) throw new Error('the notifier needs the auth API (withAuth)')
+    notifier = await startSyncProcess({
+      main: notifierMain,
+      ...output('notifier'),
+      env: {
+        NOTIFIER_PORT: String(notifierPort),
+        NOTIFIER_INSTANCE_ID: 'notifier-1',
+        SYNC_DATABASE_URL: postgres.url,
+        NOTIFIER_DATABASE_URL: await createDatabase(postgres.url, 'notifier'),
+        REDIS_URL: redis.url,
+        AUTH_URL: auth.url,
+        AUTH_INTERNAL_SECRET: INTERNAL_SECRET,
+        APP_URL: publicUrl,
+      },
+    })
+    const running = notifier
+    started.push(() => stopSyncProcess(running, 'SIGKILL').then(() => removeDataDir(running)))
+  }
   const nginx = await startNginx({
     port: proxyPort,
-    sync: ports.map((port) => `127.0.0.1:${port}`) as [string, string, string],
+    sync: ports.map((port) => `127.0.0.1:${port}`),
     auth: `127.0.0.1:${authPort}`,
     notifier: `127.0.0.1:${notifierPort}`,
   })
@@ -126,6 +173,7 @@ async function launchCluster(
     redis,
     nginx,
     auth,
+    notifier,
     notifierPort,
     instances,
     async restart(i) {
@@ -134,6 +182,17 @@ async function launchCluster(
       const fresh = await launch(i)
       instances[i] = fresh
       return fresh
+    },
+    async holders(docName) {
+      const held = await Promise.all(
+        instances.map(async (instance) => {
+          // A process that exited holds nothing.
+          if (instance.child.exitCode !== null || instance.child.signalCode !== null) return false
+          const response = await fetch(`${instance.url}/cluster?doc=${encodeURIComponent(docName)}`)
+          return ((await response.json()) as { held?: boolean }).held === true
+        }),
+      )
+      return held.flatMap((yes, i) => (yes ? [i] : []))
     },
     async storedDoc(docName) {
       const reader = createPostgresStore({ url: postgres.url, max: 1 })
@@ -146,9 +205,26 @@ async function launchCluster(
         await reader.close()
       }
     },
+    async storedFence(docName) {
+      const reader = createPostgresStore({ url: postgres.url, max: 1 })
+      try {
+        return await reader.fenceOf(docName)
+      } finally {
+        await reader.close()
+      }
+    },
+    async storedLogRows(docName) {
+      const reader = createPostgresStore({ url: postgres.url, max: 1 })
+      try {
+        return (await reader.logStats(docName)).rows
+      } finally {
+        await reader.close()
+      }
+    },
     async stop() {
       await nginx.stop()
-      for (const instance of auth ? [...instances, auth] : instances) {
+      const processes = [...instances, ...(notifier ? [notifier] : []), ...(auth ? [auth] : [])]
+      for (const instance of processes) {
         instance.child.kill('SIGCONT')
         await stopSyncProcess(instance, 'SIGKILL')
         await removeDataDir(instance)

@@ -5,6 +5,7 @@ import { MessageType, SyncMessageType } from '@plansync/protocol'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { connectRaw, decodeFrame, type RawClient } from './raw-client.ts'
+import { waitFor } from './wait.ts'
 
 export const MARKERS = 'markers'
 
@@ -176,6 +177,20 @@ export async function readMetric(url: string, name: string): Promise<number> {
   const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)
   if (!match?.[1]) throw new Error(`metric ${name} not found`)
   return Number(match[1])
+}
+
+/** What writers were told is durable, or saw relayed from others: all of it must survive. */
+export function confirmedMarkers(writers: MarkerWriter[]): string[] {
+  return [...new Set(writers.flatMap((w) => [...w.ackedMarkers(), ...w.observedMarkers()]))]
+}
+
+/** Waits until every writer still open has every message it sent acknowledged. */
+export async function settleWriters(writers: MarkerWriter[], timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    () => writers.every((w) => !w.isOpen() || w.acked() === w.sent.length),
+    'open writers to have every message acked',
+    timeoutMs,
+  )
 }
 
 /** The members of `expected` missing from `actual`. */

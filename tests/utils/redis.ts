@@ -1,7 +1,7 @@
 // Starts a throwaway redis-server for tests on a free loopback port (or
 // reuses PLANSYNC_TEST_REDIS_URL), with persistence off unless asked.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Redis } from 'ioredis'
@@ -10,8 +10,12 @@ import { freePort } from './free-port.ts'
 export interface TestRedis {
   url: string
   port: number
-  /** Stops the server (SIGTERM) and starts it again on the same port. */
-  restart(): Promise<void>
+  /**
+   * Stops the server (SIGTERM) and starts it again on the same port; with
+   * `loseData`, everything it persisted is deleted first, as after a restart
+   * without AOF. Throws for a server the tests did not start.
+   */
+  restart(options?: { loseData?: boolean }): Promise<void>
   stop(): Promise<void>
 }
 
@@ -21,7 +25,10 @@ export async function startRedis(options: { appendOnly?: boolean } = {}): Promis
     return {
       url: external,
       port: Number(new URL(external).port),
-      restart: async () => {},
+      restart: async () => {
+        // A restart test that restarts nothing would pass for nothing.
+        throw new Error('restart needs the throwaway redis-server (unset PLANSYNC_TEST_REDIS_URL)')
+      },
       stop: async () => {},
     }
   }
@@ -59,8 +66,13 @@ export async function startRedis(options: { appendOnly?: boolean } = {}): Promis
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    async restart() {
+    async restart({ loseData = false } = {}) {
       await halt()
+      if (loseData) {
+        for (const name of await readdir(dir)) {
+          await rm(path.join(dir, name), { recursive: true, force: true })
+        }
+      }
       await launch()
     },
     async stop() {

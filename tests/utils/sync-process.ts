@@ -35,7 +35,14 @@ export interface StartOptions {
   port?: number
   /** The entry file to run; the sync server's main by default. */
   main?: string
+  /** Keep parsed log lines in `logs` (default); off for long runs (scripts/cluster). */
+  keepLogs?: boolean
+  /** Told every stdout line (the JSON log) and stderr chunk, as they come. */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void
 }
+
+/** How much of a process's stderr is kept for the error of a failed start. */
+const STDERR_KEPT = 64 * 1024
 
 export async function startSyncProcess(options: StartOptions = {}): Promise<SyncProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'plansync-sync-')))
@@ -55,7 +62,8 @@ export async function startSyncProcess(options: StartOptions = {}): Promise<Sync
   const logs: Array<Record<string, unknown>> = []
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
+    stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT)
+    options.onOutput?.(chunk.toString(), 'stderr')
   })
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -68,13 +76,14 @@ export async function startSyncProcess(options: StartOptions = {}): Promise<Sync
       reject(new Error(`sync server did not start in time\n${stderr}`))
     }, 20_000)
     lines.on('line', (line) => {
+      options.onOutput?.(line, 'stdout')
       let entry: Record<string, unknown>
       try {
         entry = JSON.parse(line) as Record<string, unknown>
       } catch {
         return
       }
-      logs.push(entry)
+      if (options.keepLogs !== false) logs.push(entry)
       if (entry.msg === 'listening' && typeof entry.url === 'string') {
         clearTimeout(timer)
         resolve(entry.url)
