@@ -50,7 +50,7 @@ export interface ChangeWatcherOptions {
   debounceMs: number
   /** Above this many changes in one batch, each recipient gets one summary. */
   summaryAbove: number
-  /** A full pass that failed is tried again after this long. */
+  /** A comparison or full pass that failed is tried again after this long. */
   retryMs: number
   appUrl?: string
 }
@@ -120,14 +120,19 @@ export class ChangeWatcher {
     await Promise.allSettled([...this.#running.values()])
   }
 
-  #soon(docName: string): void {
+  /** Compares the doc after `delayMs`; a comparison that fails is tried again later. */
+  #soon(docName: string, delayMs = this.#options.debounceMs): void {
     if (this.#closed || this.#pending.has(docName)) return
     const timer = setTimeout(() => {
       this.#pending.delete(docName)
       this.check(docName).catch((error: unknown) => {
-        this.#options.logger.error({ err: error, doc: docName }, 'comparing a doc failed')
+        this.#options.logger.error(
+          { err: error, doc: docName },
+          'comparing a doc failed; will retry',
+        )
+        this.#soon(docName, this.#options.retryMs)
       })
-    }, this.#options.debounceMs)
+    }, delayMs)
     timer.unref()
     this.#pending.set(docName, timer)
   }

@@ -40,16 +40,25 @@ export class InvitePoller {
   }
 
   start(): void {
+    // While the auth API is away, polls back off (up to a minute) and log once per streak.
+    let failures = 0
     const tick = () => {
       if (this.#closed) return
       this.#running = this.poll()
-        .then(() => {})
+        .then(() => {
+          if (failures > 0) this.#options.logger.info('taking invite notices works again')
+          failures = 0
+        })
         .catch((error: unknown) => {
-          this.#options.logger.warn({ err: error }, 'taking invite notices failed; will retry')
+          if (failures === 0) {
+            this.#options.logger.warn({ err: error }, 'taking invite notices failed; will retry')
+          }
+          failures++
         })
         .finally(() => {
           if (this.#closed) return
-          this.#timer = setTimeout(tick, this.#options.intervalMs)
+          const delay = Math.min(this.#options.intervalMs * 2 ** failures, 60_000)
+          this.#timer = setTimeout(tick, Math.max(delay, this.#options.intervalMs))
           this.#timer.unref()
         })
     }
