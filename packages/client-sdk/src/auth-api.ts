@@ -258,6 +258,7 @@ export function createAuthApi(options: AuthApiOptions) {
         'DELETE',
         `/calendars/${encodeURIComponent(calendarId)}/members/${encodeURIComponent(userId)}`,
       ),
+    /** A sync token for one doc; `expiresAt` is its `exp`, in seconds since the epoch. */
     syncToken: (doc: string) =>
       call<{ token: string; expiresAt: number; role: Role }>('POST', '/sync-tokens', { doc }),
   }

@@ -80,27 +80,45 @@ export function createClient(options: ClientOptions): PlansyncClient {
   const handles = new Map<string, { handle: Promise<DocHandle>; users: number }>()
   const syncUrl = `${options.url.replace(/^http/, 'ws')}/sync`
 
-  /** Sync tokens per doc, reused until a minute before expiry (fresh, but not one request per reconnect). */
-  const tokens = new Map<string, { token: string; expiresAt: number }>()
+  /**
+   * The token getter DocSync calls before every connect. It may hand out a
+   * token it fetched earlier for the same doc, while that has more than a
+   * minute left, so that reconnect storms (many docs, a flaky network) do not
+   * spend the auth API's rate limit; never one the server refused (dropped
+   * on 4401 / 4403), one near expiry, one from before a sign-in, or a
+   * viewer's (a promotion takes effect on the next connect; a demotion caps
+   * older tokens on the server).
+   */
+  const tokens = new Map<string, { token: string; expiresAtMs: number }>()
   const TOKEN_MARGIN_MS = 60_000
+  /** Grows with every sign-in and sign-out: a token asked for before one is not kept. */
+  let sessionGeneration = 0
 
   async function getToken(docName: string): Promise<string> {
     const cached = tokens.get(docName)
-    if (cached && cached.expiresAt - TOKEN_MARGIN_MS > Date.now()) return cached.token
-    try {
-      const fresh = await api.syncToken(docName)
-      tokens.set(docName, fresh)
-      return fresh.token
-    } catch (error) {
-      tokens.delete(docName)
-      // An ApiError's `authDenied` (401/403) tells DocSync to stop at
-      // needs-auth; anything else is worth a retry.
-      throw error
+    if (cached && cached.expiresAtMs - TOKEN_MARGIN_MS > Date.now()) return cached.token
+    tokens.delete(docName)
+    const generation = sessionGeneration
+    // An ApiError's `authDenied` (401/403) tells DocSync to stop at
+    // needs-auth; anything else is worth a retry.
+    const fresh = await api.syncToken(docName)
+    if (fresh.role !== 'viewer' && generation === sessionGeneration) {
+      tokens.set(docName, { token: fresh.token, expiresAtMs: fresh.expiresAt * 1000 })
     }
+    return fresh.token
   }
 
   /** A refused connection drops the cached token, so the next attempt asks again. */
   const forgetToken = (docName: string) => tokens.delete(docName)
+
+  /** A new session: nothing fetched for the old one is handed out again. */
+  function signedIn(result: { token: string; user: User }): User {
+    session = result.token
+    user = result.user
+    sessionGeneration += 1
+    tokens.clear()
+    return result.user
+  }
 
   const client: PlansyncClient = {
     api,
@@ -115,27 +133,30 @@ export function createClient(options: ClientOptions): PlansyncClient {
       return user
     },
     async register(input) {
-      const result = await api.register(input)
-      session = result.token
-      user = result.user
-      return result.user
+      return signedIn(await api.register(input))
     },
     async login(input) {
-      const result = await api.login(input)
-      session = result.token
-      user = result.user
-      return result.user
+      return signedIn(await api.login(input))
     },
     async logout() {
-      try {
-        if (session) await api.logout()
-      } finally {
-        session = null
-        user = null
-        tokens.clear()
-        await closeAll()
-        await options.store.clear()
-      }
+      // The request takes the session with it when it starts; local data is
+      // cleared meanwhile, not after the network answers (or times out).
+      // A 401 means the server had ended the session already.
+      const ended = session
+        ? api.logout().then(
+            () => null,
+            (error: unknown) => ((error as { status?: number }).status === 401 ? null : error),
+          )
+        : null
+      session = null
+      user = null
+      sessionGeneration += 1
+      tokens.clear()
+      await closeAll()
+      await options.store.clear()
+      const failure = await ended
+      // Signed out here in any case; the caller learns that the server did not hear it.
+      if (failure) throw failure
     },
     openDoc(docName) {
       const existing = handles.get(docName)
