@@ -16,6 +16,7 @@ import {
   readParticipants,
   readTasks,
   removeTask,
+  SchemaError,
   setCapacity,
   setRsvp,
   type Task,
@@ -73,14 +74,44 @@ export class EventHandle extends LiveHandle {
     updateTask(this.doc, id, { done })
   }
 
-  /** Moves a task between two others (fractional order: concurrent moves never collide into one slot). */
+  /**
+   * Moves a task right after `after` (null: first). Orders are fractional:
+   * the task takes the midpoint of its new neighbours, so a move writes one
+   * field, concurrent moves of one task end in one place (the last writer's),
+   * and tasks moved into the same gap at once all land there (equal orders
+   * sort by id, the same on every replica). When no number fits between the
+   * neighbours (equal orders, or the gap halved to nothing), every task is
+   * renumbered in the new order.
+   */
   moveTask(id: string, after: string | null): void {
     this.assertWritable()
-    const tasks = this.tasks().filter((task) => task.id !== id)
-    const index = after === null ? -1 : tasks.findIndex((task) => task.id === after)
-    const before = tasks[index]?.order ?? (tasks[0]?.order ?? 1) - 1
-    const next = tasks[index + 1]?.order ?? before + 2
-    updateTask(this.doc, id, { order: (before + next) / 2 })
+    if (after === id) return
+    const tasks = this.tasks()
+    if (!tasks.some((task) => task.id === id)) throw new SchemaError(`tasks.${id}`, 'no such task')
+    const others = tasks.filter((task) => task.id !== id)
+    const index = after === null ? -1 : others.findIndex((task) => task.id === after)
+    if (after !== null && index < 0) throw new SchemaError(`tasks.${after}`, 'no such task')
+    const previous = others[index]?.order
+    const next = others[index + 1]?.order
+    const order =
+      previous === undefined
+        ? next === undefined
+          ? 1
+          : next - 1
+        : next === undefined
+          ? previous + 1
+          : (previous + next) / 2
+    if ((previous === undefined || previous < order) && (next === undefined || order < next)) {
+      updateTask(this.doc, id, { order })
+      return
+    }
+    const moved = tasks.find((task) => task.id === id) as Task
+    const ordered = [...others.slice(0, index + 1), moved, ...others.slice(index + 1)]
+    this.doc.transact(() => {
+      ordered.forEach((task, position) => {
+        if (task.order !== position + 1) updateTask(this.doc, task.id, { order: position + 1 })
+      })
+    })
   }
 
   removeTask(id: string): void {
