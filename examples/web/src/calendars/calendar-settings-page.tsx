@@ -7,9 +7,13 @@ import { Link, useParams } from 'react-router'
 import { ErrorText } from '../ui/error-text.tsx'
 import { CalendarInfoSection } from './calendar-info-section.tsx'
 import { useCalendars } from './calendars.tsx'
+import { FeedSection } from './feed-section.tsx'
+import { ImportSection } from './import-section.tsx'
+import { InviteSection } from './invite-section.tsx'
 import { LeaveSection } from './leave-section.tsx'
 import { MembersSection } from './members-section.tsx'
 import { ROLE_AS, ROLE_MEANINGS } from './roles.ts'
+import { SubscriptionsSection } from './subscriptions-section.tsx'
 import './calendar-settings.css'
 
 export function CalendarSettingsPage() {
@@ -46,6 +50,7 @@ function CalendarSettings(props: { calendar: Calendar; checked: boolean }) {
   const { calendar } = props
   // Until the role is confirmed, everything shows as to a viewer.
   const shown: Calendar = props.checked ? calendar : { ...calendar, role: 'viewer' }
+  const canEdit = shown.role !== 'viewer'
   return (
     <div className="page narrow calendar-settings">
       <p>
@@ -60,6 +65,10 @@ function CalendarSettings(props: { calendar: Calendar; checked: boolean }) {
       </p>
       <CalendarInfoSection key={shown.role} calendar={shown} />
       <MembersSection calendar={shown} />
+      {canEdit && <InviteSection calendar={shown} />}
+      <FeedSection calendarId={calendar.id} />
+      {canEdit && <ImportSection calendar={shown} />}
+      {canEdit && <SubscriptionsSection calendar={shown} />}
       <LeaveSection calendar={shown} />
     </div>
   )
