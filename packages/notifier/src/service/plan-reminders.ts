@@ -178,5 +178,5 @@ function describeLead(minutes: number): string {
   if (minutes === 0) return 'now'
   if (minutes % 1440 === 0) return `in ${minutes / 1440} day${minutes === 1440 ? '' : 's'}`
   if (minutes % 60 === 0) return `in ${minutes / 60} hour${minutes === 60 ? '' : 's'}`
-  return `in ${minutes} minutes`
+  return `in ${minutes} minute${minutes === 1 ? '' : 's'}`
 }
