@@ -58,3 +58,30 @@ describe('createClient offline', () => {
     await client.close()
   })
 })
+
+describe('a doc opened again while its last handle closes', () => {
+  it('gets a fresh handle that keeps its edits and sees the closed one’s', async () => {
+    const store = createMemoryStore()
+    const client = createClient({
+      url: 'http://127.0.0.1:9',
+      fetch: offline,
+      store,
+      session: 'kept-session',
+      user: ann,
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+      retryOnOnline: false,
+    })
+    const first = await client.openPrefs()
+    first.setNotifications({ email: true })
+    // A page leaves (closes) as the next one opens the same doc.
+    const closed = first.close()
+    const second = await client.openPrefs()
+    await closed
+    expect(second.notifications().email).toBe(true)
+    second.setNotifications({ webhook: true })
+    await second.close()
+    const third = await client.openPrefs()
+    expect(third.notifications()).toMatchObject({ email: true, webhook: true })
+    await client.close()
+  })
+})

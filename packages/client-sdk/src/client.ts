@@ -73,11 +73,17 @@ export interface PlansyncClient {
   close(): Promise<void>
 }
 
+/** One shared open doc: its handle (once opened) and how many handles use it. */
+interface Entry {
+  handle: Promise<DocHandle>
+  users: number
+}
+
 export function createClient(options: ClientOptions): PlansyncClient {
   let session = options.session ?? null
   let user: User | null = options.user ?? null
   const api = createAuthApi({ url: options.url, fetch: options.fetch, getSession: () => session })
-  const handles = new Map<string, { handle: Promise<DocHandle>; users: number }>()
+  const handles = new Map<string, Entry>()
   const syncUrl = `${options.url.replace(/^http/, 'ws')}/sync`
 
   /**
@@ -164,8 +170,11 @@ export function createClient(options: ClientOptions): PlansyncClient {
         existing.users += 1
         return existing.handle
       }
-      const entry = { users: 1, handle: Promise.resolve(undefined as unknown as DocHandle) }
+      const entry: Entry = { users: 1, handle: Promise.resolve(undefined as unknown as DocHandle) }
       entry.handle = (async () => {
+        // The same doc closing a moment ago: its last writes reach the local
+        // store before this replica loads from it.
+        await closing.get(docName)
         const handle = new DocHandle(
           docName,
           options.store,
@@ -176,10 +185,12 @@ export function createClient(options: ClientOptions): PlansyncClient {
             WebSocket: options.WebSocket,
             backoff: options.backoff,
           },
-          () => handles.delete(docName),
+          () => {
+            if (handles.get(docName) === entry) handles.delete(docName)
+          },
         )
         await handle.open()
-        return wrapClose(handle, entry)
+        return wrapClose(docName, handle, entry)
       })()
       handles.set(docName, entry)
       return entry.handle
@@ -223,8 +234,15 @@ export function createClient(options: ClientOptions): PlansyncClient {
     for (const listener of statusListeners) listener(status)
   }
 
-  /** A handle's close() releases one user; the last one really closes it. */
-  function wrapClose(handle: DocHandle, entry: { users: number }): DocHandle {
+  /** Docs whose last handle is closing: a new open of one waits for it. */
+  const closing = new Map<string, Promise<void>>()
+
+  /**
+   * A handle's close() releases one user; the last one really closes it and
+   * takes it out of the shared list at once, so an open that comes while it
+   * closes gets a fresh handle (edits to a closing one would be lost).
+   */
+  function wrapClose(docName: string, handle: DocHandle, entry: Entry): DocHandle {
     opened.add(handle)
     handle.on('status', emitStatus)
     emitStatus()
@@ -232,10 +250,17 @@ export function createClient(options: ClientOptions): PlansyncClient {
     handle.close = async () => {
       entry.users -= 1
       if (entry.users > 0) return
+      if (handles.get(docName) === entry) handles.delete(docName)
       opened.delete(handle)
       handle.off('status', emitStatus)
-      await reallyClose()
-      emitStatus()
+      const done = reallyClose()
+      closing.set(docName, done)
+      try {
+        await done
+      } finally {
+        if (closing.get(docName) === done) closing.delete(docName)
+        emitStatus()
+      }
     }
     return handle
   }
