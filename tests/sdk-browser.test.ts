@@ -1,8 +1,9 @@
 // The SDK in a real browser (Debian's Chromium): it signs in, edits a
 // calendar that syncs to a Node client, keeps working offline, keeps its
-// offline edits in IndexedDB across a page reload, and merges them when the
-// network returns. The browser bundle imports no Node built-ins (esbuild
-// with platform browser would fail the build otherwise).
+// offline edits in IndexedDB across a page reload (still counted as unsaved
+// there), and merges them when the network returns. The browser bundle
+// imports no Node built-ins (esbuild with platform browser would fail the
+// build otherwise).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -124,11 +125,18 @@ describe('client SDK in a real browser', () => {
           session: localStorage.getItem('session'),
         })
         globalThis.app = { client, calendar: await client.openCalendar(id) }
-        return app.calendar?.events()[0]?.title
+        return {
+          title: app.calendar?.events()[0]?.title,
+          // Never confirmed by the server: still unsaved after the reload.
+          pending: app.calendar?.status.pending,
+          unsaved: client.hasUnsavedChanges(),
+        }
       },
       { url: server.url, id: calendarId },
     )
-    expect(afterReload).toBe('Edited offline in the browser')
+    expect(afterReload.title).toBe('Edited offline in the browser')
+    expect(afterReload.pending).toBeGreaterThan(0)
+    expect(afterReload.unsaved).toBe(true)
 
     await context.setOffline(false)
     await page.evaluate(() => app.client.retryNow())
