@@ -70,6 +70,32 @@ describe('client.logout()', () => {
     await client.close()
   })
 
+  it('waits for a doc that was closing, so none of its writes lands after the clear', async () => {
+    const server = createFakeSyncServer()
+    const memory = createMemoryStore()
+    // A slow disk: every write takes a while.
+    const slow =
+      <A extends unknown[]>(write: (...args: A) => Promise<void>) =>
+      async (...args: A) => {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        await write(...args)
+      }
+    const store: LocalStore = {
+      ...memory,
+      append: slow(memory.append),
+      saveConfirmed: slow(memory.saveConfirmed),
+    }
+    const client = signedInClient(server, createFakeAuth(), store)
+    const calendar = await client.openCalendar('c1')
+    calendar.createEvent(picnic)
+    const closed = calendar.close() // a page leaves just before the user signs out
+    await client.logout()
+    await closed
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(await store.load('calendar:c1')).toEqual([])
+    await client.close()
+  })
+
   it('clears local data without a network, and says the server did not hear it', async () => {
     const server = createFakeSyncServer()
     const auth = createFakeAuth()

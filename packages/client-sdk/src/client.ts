@@ -265,10 +265,11 @@ export function createClient(options: ClientOptions): PlansyncClient {
     return handle
   }
 
+  /** Closes every open doc, and waits for closes already under way (their last writes). */
   async function closeAll(): Promise<void> {
     const all = await Promise.all([...handles.values()].map((entry) => entry.handle))
     for (const entry of handles.values()) entry.users = 1
-    await Promise.all(all.map((handle) => handle.close()))
+    await Promise.allSettled([...all.map((handle) => handle.close()), ...closing.values()])
   }
 
   // Browsers (and runtimes with the same events): skip the backoff when the
