@@ -45,6 +45,15 @@ export function CalendarsProvider(props: { children: ReactNode }) {
     }
   }, [client, key])
 
+  // The server refused a doc (removed from a calendar, say): the list changed.
+  useEffect(
+    () =>
+      client.onStatus((status) => {
+        if (status.state === 'needs-auth') void refresh()
+      }),
+    [client, refresh],
+  )
+
   useEffect(() => {
     void refresh()
     const onBack = () => void refresh()

@@ -5,6 +5,7 @@ import type { Calendar, IcsImportResult } from '@plansync/client-sdk'
 import { useCalendar } from '@plansync/client-sdk/react'
 import { type FormEvent, useId, useRef, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
+import { Problem } from '../ui/errors.ts'
 import { useAction } from '../ui/use-action.ts'
 
 export function ImportSection(props: { calendar: Calendar }) {
@@ -16,7 +17,7 @@ export function ImportSection(props: { calendar: Calendar }) {
   const [result, setResult] = useState<{ name: string; counts: IcsImportResult } | null>(null)
 
   const importFile = useAction(async (chosen: File) => {
-    if (!handle) throw new Error('the calendar is still opening')
+    if (!handle) throw new Problem('The calendar is still opening. Try again in a moment.')
     const text = await chosen.text()
     setResult({ name: chosen.name, counts: handle.importIcs(text) })
   })

@@ -7,6 +7,7 @@ import type { OccurrenceScope } from '@plansync/schema'
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { ErrorText } from '../ui/error-text.tsx'
+import { Problem } from '../ui/errors.ts'
 import { deleteOccurrence, editOccurrence, type OccurrenceTarget } from './edit-occurrence.ts'
 import {
   changedFields,
@@ -70,10 +71,10 @@ export function EventDialog(props: {
   const save = (event: FormEvent) => {
     event.preventDefault()
     const problem = checkDraft(draft)
-    if (problem) return setError(new Error(problem))
+    if (problem) return setError(new Problem(problem))
     const handle = props.handles.get(draft.calendarId)
     if (!handle)
-      return setError(new Error('That calendar is still opening. Try again in a moment.'))
+      return setError(new Problem('That calendar is still opening. Try again in a moment.'))
     try {
       let eventId: string
       if (mode.kind === 'create') {
@@ -86,7 +87,7 @@ export function EventDialog(props: {
         const effectiveScope = recurring ? scope : 'all'
         if (effectiveScope === 'this' && SERIES_ONLY.some((field) => field in patch)) {
           return setError(
-            new Error(
+            new Problem(
               'Repeat, time zone, all-day and the reminder for everyone change for all events or for this and following ones, not one.',
             ),
           )

@@ -13,6 +13,7 @@ import { useLive, usePlansyncClient, usePrefs } from '@plansync/client-sdk/react
 import { useMemo, useState } from 'react'
 import { useCalendars } from '../calendars/calendars.tsx'
 import { ErrorText } from '../ui/error-text.tsx'
+import { Problem } from '../ui/errors.ts'
 import { CalendarSidebar } from './calendar-sidebar.tsx'
 import { editOccurrence, type OccurrenceTarget } from './edit-occurrence.ts'
 import { EventDialog, type EventDialogMode } from './event-dialog.tsx'
@@ -86,7 +87,7 @@ export function PlannerPage() {
   const openCreate = (start: string, end: string, allDay: boolean) => {
     const calendarId = writable[0]?.id
     if (!calendarId) {
-      setError(new Error('Create a calendar first, or ask to be made an editor of one.'))
+      setError(new Problem('Create a calendar first, or ask to be made an editor of one.'))
       return
     }
     const draft: Draft = {

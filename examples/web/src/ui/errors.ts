@@ -2,7 +2,13 @@
 // written for people), and a sentence for the ones the browser raises.
 import { ApiError, IcsImportError } from '@plansync/client-sdk'
 
+/** An error whose message is written for the user, shown as it is. */
+export class Problem extends Error {
+  override name = 'Problem'
+}
+
 export function plainError(error: unknown): string {
+  if (error instanceof Problem) return error.message
   if (error instanceof ApiError) {
     if (error.status === 429 && error.retryAfterMs) {
       return `${error.message} Try again in ${Math.ceil(error.retryAfterMs / 1000)} seconds.`
