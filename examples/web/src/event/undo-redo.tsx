@@ -4,6 +4,8 @@
 // its own history, so the same keys there undo typing.
 import type { EventHandle } from '@plansync/client-sdk'
 import { useCallback, useEffect, useSyncExternalStore } from 'react'
+import { ErrorText } from '../ui/error-text.tsx'
+import { useWrite, type Write } from './use-write.ts'
 
 const STACK_EVENTS = ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const
 
@@ -43,7 +45,7 @@ function isTextEntry(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement && !NOT_TEXT.has(target.type)
 }
 
-function useUndoShortcuts(handle: EventHandle, enabled: boolean): void {
+function useUndoShortcuts(handle: EventHandle, enabled: boolean, write: Write): void {
   useEffect(() => {
     if (!enabled) return
     const onKey = (event: KeyboardEvent) => {
@@ -53,18 +55,19 @@ function useUndoShortcuts(handle: EventHandle, enabled: boolean): void {
       const redo = (key === 'z' && event.shiftKey) || (key === 'y' && !event.shiftKey)
       if (key !== 'z' && !redo) return
       event.preventDefault()
-      if (redo) handle.redo()
-      else handle.undo()
+      write.run(() => (redo ? handle.redo() : handle.undo()))
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [handle, enabled])
+  }, [handle, enabled, write.run])
 }
 
 export function UndoRedo(props: { handle: EventHandle; readOnly: boolean }) {
   const { handle, readOnly } = props
   const { canUndo, canRedo } = useUndoState(handle)
-  useUndoShortcuts(handle, !readOnly)
+  // Undo refuses (SchemaError) once a newer app version took the doc over.
+  const write = useWrite()
+  useUndoShortcuts(handle, !readOnly, write)
   if (readOnly) return null
   // aria-disabled rather than disabled: the button keeps focus when its stack runs out.
   return (
@@ -75,7 +78,7 @@ export function UndoRedo(props: { handle: EventHandle; readOnly: boolean }) {
         aria-disabled={!canUndo}
         aria-keyshortcuts="Control+Z Meta+Z"
         title="Undo your last change (Ctrl+Z)"
-        onClick={() => canUndo && handle.undo()}
+        onClick={() => canUndo && write.run(() => handle.undo())}
       >
         <span aria-hidden="true">↶</span> Undo
       </button>
@@ -84,10 +87,11 @@ export function UndoRedo(props: { handle: EventHandle; readOnly: boolean }) {
         aria-disabled={!canRedo}
         aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
         title="Redo (Ctrl+Shift+Z)"
-        onClick={() => canRedo && handle.redo()}
+        onClick={() => canRedo && write.run(() => handle.redo())}
       >
         <span aria-hidden="true">↷</span> Redo
       </button>
+      <ErrorText error={write.error} />
     </fieldset>
   )
 }
