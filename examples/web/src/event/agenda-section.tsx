@@ -48,7 +48,7 @@ export function AgendaSection(props: { handle: EventHandle; readOnly: boolean })
         ))}
       </ol>
       {!props.readOnly && (
-        <form className="add-form" onSubmit={submit} aria-label="Add to the agenda">
+        <form className="add-form" onSubmit={submit} aria-label="Add to the agenda" noValidate>
           <div className="row">
             <label className="grow">
               Agenda item

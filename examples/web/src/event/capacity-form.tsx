@@ -25,7 +25,7 @@ export function CapacityForm(props: { handle: EventHandle; capacity: number | nu
   }
 
   return (
-    <form className="capacity-form" onSubmit={submit} aria-label="Seat limit">
+    <form className="capacity-form" onSubmit={submit} aria-label="Seat limit" noValidate>
       <div className="inline-form">
         <label className="narrow-field">
           Seats

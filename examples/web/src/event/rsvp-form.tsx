@@ -50,7 +50,7 @@ export function RsvpForm(props: {
   }
 
   return (
-    <form className="rsvp-form" onSubmit={submit} aria-label="Your answer">
+    <form className="rsvp-form" onSubmit={submit} aria-label="Your answer" noValidate>
       {mine && (
         <p className="my-answer" data-testid="my-answer">
           You said <strong>{ANSWER_WORDS[mine.rsvp].toLowerCase()}</strong>

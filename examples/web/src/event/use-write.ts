@@ -3,6 +3,7 @@
 // bad input, or a doc only a newer app may change) is kept to show in plain
 // words beside the action, and cleared by the next write that succeeds.
 import { useCallback, useState } from 'react'
+import { Problem } from '../ui/errors.ts'
 
 export interface Write {
   error: unknown
@@ -25,16 +26,9 @@ export function useWrite(): Write {
       return false
     }
   }, [])
-  const fail = useCallback((message: string) => setError(plainProblem(message)), [])
+  const fail = useCallback((message: string) => setError(new Problem(message)), [])
   const clear = useCallback(() => setError(null), [])
   return { error, run, fail, clear }
-}
-
-/** An error ErrorText shows with this message (it shows SchemaError messages as they are). */
-function plainProblem(message: string): Error {
-  const error = new Error(message)
-  error.name = 'SchemaError'
-  return error
 }
 
 /** A SchemaError's `path: reason` in words a person understands. */
@@ -43,12 +37,12 @@ export function plainWriteError(error: unknown): unknown {
   const path = (error as Error & { path?: string }).path ?? ''
   const field = path.split('.').at(-1)
   if (error.message.includes('newer version')) {
-    return plainProblem(
+    return new Problem(
       'This event was changed by a newer version of plansync. Reload the page to get the update before changing it.',
     )
   }
   const words = FIELD_PROBLEMS[field ?? '']
-  return plainProblem(words ?? `This change could not be saved (${error.message}).`)
+  return new Problem(words ?? `This change could not be saved (${error.message}).`)
 }
 
 const FIELD_PROBLEMS: Record<string, string> = {
