@@ -7,7 +7,7 @@
 import { createPostgresStore } from '@plansync/sync-server'
 import * as Y from 'yjs'
 import { freePort } from './free-port.ts'
-import { startNginx, type TestNginx } from './nginx.ts'
+import { startNginx, startWebStatic, type TestNginx } from './nginx.ts'
 import { createDatabase, startPostgres, type TestPostgres } from './postgres.ts'
 import { startRedis, type TestRedis } from './redis.ts'
 import {
@@ -19,6 +19,7 @@ import {
   startSyncProcess,
   stopSyncProcess,
 } from './sync-process.ts'
+import { buildWebApp } from './web-app.ts'
 
 export interface TestCluster {
   postgres: TestPostgres
@@ -28,6 +29,8 @@ export interface TestCluster {
   auth: SyncProcess | undefined
   /** The notifier, when started with `withNotifier`. */
   notifier: SyncProcess | undefined
+  /** The web app's static server, when started with `withWeb`. */
+  web: TestNginx | undefined
   /** The port nginx sends /feeds/ to: start a notifier on it to serve feeds. */
   notifierPort: number
   /** The instances as they run now (a restart replaces an entry). */
@@ -56,6 +59,8 @@ export interface ClusterOptions {
   withAuth?: boolean
   /** Start a notifier too (needs `withAuth`), on the port nginx sends /feeds/ to. */
   withNotifier?: boolean
+  /** Build the web app and serve it as its own static service (nginx with web.conf) behind the proxy. */
+  withWeb?: boolean
   /** Lease TTL of the sync servers; short by default, so fault tests run fast. */
   leaseTtlMs?: number
   /** How the processes log (scripts/cluster writes files instead of keeping lines). */
@@ -162,11 +167,14 @@ async function launchCluster(
     const running = notifier
     started.push(() => stopSyncProcess(running, 'SIGKILL').then(() => removeDataDir(running)))
   }
+  const web = options.withWeb ? await startWebStatic(await buildWebApp()) : undefined
+  if (web) started.push(() => web.stop())
   const nginx = await startNginx({
     port: proxyPort,
     sync: ports.map((port) => `127.0.0.1:${port}`),
     auth: `127.0.0.1:${authPort}`,
     notifier: `127.0.0.1:${notifierPort}`,
+    web: web ? `127.0.0.1:${web.port}` : undefined,
   })
   return {
     postgres,
@@ -174,6 +182,7 @@ async function launchCluster(
     nginx,
     auth,
     notifier,
+    web,
     notifierPort,
     instances,
     async restart(i) {
@@ -223,6 +232,7 @@ async function launchCluster(
     },
     async stop() {
       await nginx.stop()
+      await web?.stop()
       const processes = [...instances, ...(notifier ? [notifier] : []), ...(auth ? [auth] : [])]
       for (const instance of processes) {
         instance.child.kill('SIGCONT')

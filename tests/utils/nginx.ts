@@ -36,6 +36,8 @@ export interface NginxTargets {
   auth: string
   /** host:port of the notifier (an unused port if the test needs none). */
   notifier: string
+  /** host:port of the web app's static server (see startWebStatic); refused if none. */
+  web?: string
 }
 
 /** `from` replaced by `to` in `text`; a missing `from` (a renamed line in a shipped file) throws. */
@@ -61,7 +63,16 @@ export async function siteConfig(targets: NginxTargets, port: number): Promise<s
   )
   edit('server auth-api:8081', `server ${targets.auth}`)
   edit('server notifier:8082', `server ${targets.notifier}`)
+  // Port 1 on loopback refuses at once: the app's routes answer 502 then.
+  edit('server web:8080', `server ${targets.web ?? '127.0.0.1:1'}`)
   return site
+}
+
+/** The web app's static site (deploy/nginx/web.conf) serving `root` on `port`. */
+export async function webSiteConfig(root: string, port: number): Promise<string> {
+  let site = await readFile(path.join(deploy, 'web.conf'), 'utf8')
+  site = replaceLiteral(site, 'web.conf', 'listen 8080;', `listen 127.0.0.1:${port};`)
+  return replaceLiteral(site, 'web.conf', 'root /usr/share/nginx/html;', `root ${root};`)
 }
 
 /** The shipped main config with its paths moved into `dir`. */
@@ -89,8 +100,18 @@ async function mainConfig(dir: string): Promise<string> {
 }
 
 export async function startNginx(targets: NginxTargets): Promise<TestNginx> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'plansync-nginx-'))
   const port = targets.port ?? (await freePort())
+  return runNginx(await siteConfig(targets, port), port)
+}
+
+/** The web app as the cluster's static service: its own nginx with web.conf, serving `root`. */
+export async function startWebStatic(root: string): Promise<TestNginx> {
+  const port = await freePort()
+  return runNginx(await webSiteConfig(root, port), port)
+}
+
+async function runNginx(site: string, port: number): Promise<TestNginx> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'plansync-nginx-'))
   let child: ChildProcess | undefined
   let exited: Promise<void> = Promise.resolve()
   const launch = async () => {
@@ -119,7 +140,7 @@ export async function startNginx(targets: NginxTargets): Promise<TestNginx> {
       await mkdir(path.join(dir, sub))
       await chmod(path.join(dir, sub), 0o777)
     }
-    await writeFile(path.join(dir, 'plansync.conf'), await siteConfig(targets, port))
+    await writeFile(path.join(dir, 'plansync.conf'), site)
     await writeFile(path.join(dir, 'nginx.conf'), await mainConfig(dir))
     await launch()
   } catch (error) {

@@ -1,7 +1,7 @@
 // The entry of scripts/cluster: the cluster topology of docker-compose.yml
 // as plain processes on loopback, for people (the fault suites start the
 // same through utils/cluster.ts). Postgres, Redis with AOF, the auth API,
-// N sync servers, the notifier and nginx with the shipped configs; all in
+// N sync servers, the notifier, the web app and nginx with the shipped configs; all in
 // temp folders, all stopped and removed on Ctrl-C. Logs go to files.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import path from 'node:path'
@@ -75,6 +75,7 @@ try {
     proxyPort: port,
     withAuth: true,
     withNotifier: true,
+    withWeb: true,
     // The services' own default: how long a frozen instance blocks compaction and seats.
     leaseTtlMs: 10_000,
     output,
@@ -83,10 +84,11 @@ try {
   fail(`could not start: ${(error as Error).message}`)
 }
 
-const { nginx, instances: servers, auth, notifier, postgres, redis } = cluster
+const { nginx, instances: servers, auth, notifier, web, postgres, redis } = cluster
 const lines = [
   '',
-  `plansync (cluster) is running at ${nginx.url}`,
+  `plansync (cluster) is running: open ${nginx.url}`,
+  `  web app       ${nginx.url}/   (static, from ${web?.url})`,
   `  auth API      ${nginx.url}/auth/   (OpenAPI: ${nginx.url}/auth/openapi.json)`,
   `  sync          ${nginx.syncUrl.replace('/sync', '')}/sync/<doc>   (routed by doc name)`,
   `  iCal feeds    ${nginx.url}/feeds/<secret>.ics`,
