@@ -1,7 +1,7 @@
 // Two people plan together in the web app, in two Chromium contexts: one
 // invites the other through the calendar's settings; a drag in the month
-// view reaches the other; both open the event's planning space and see each
-// other there, each other's notes, typing and tasks within a second.
+// view reaches the other; they see each other in the planner and in the
+// event's planning space, and each other's notes, typing and tasks within a second.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './utils/browser.ts'
@@ -67,6 +67,8 @@ describe('two people planning together in the web app', () => {
     await bob.getByRole('button', { name: 'Join Family' }).click()
     await dayCell(bob, berlinDate(day)).getByText('Weekend trip').waitFor()
     await ann.getByRole('link', { name: 'Calendar', exact: true }).click()
+    const here = (page: Page) => page.getByRole('list', { name: 'People here' })
+    await here(ann).getByRole('img', { name: 'Bob' }).waitFor({ timeout: SECOND })
 
     // Ann drags the event one day on; Bob sees it move.
     const event = dayCell(ann, berlinDate(day)).getByText('Weekend trip')
@@ -92,7 +94,6 @@ describe('two people planning together in the web app', () => {
       await page.getByRole('link', { name: 'Open planning space' }).click()
       await page.getByRole('textbox', { name: 'Notes' }).waitFor()
     }
-    const here = (page: Page) => page.getByRole('list', { name: 'People here' })
     await here(ann).getByRole('img', { name: 'Bob' }).waitFor({ timeout: SECOND })
     await here(bob).getByRole('img', { name: 'Ann' }).waitFor({ timeout: SECOND })
 

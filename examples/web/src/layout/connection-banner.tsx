@@ -34,6 +34,8 @@ export function ConnectionBanner() {
   const online = useOnline()
   const status = useClientStatus()
   const unreachable = useHeld(status.state === 'offline', 2000)
+  // A page may fix a refusal itself (an event registered late): only a lasting one is news.
+  const refused = useHeld(status.state === 'needs-auth', 5000)
   if (!online || unreachable) {
     return (
       <div className="banner banner-offline" role="status" data-testid="offline-banner">
@@ -42,7 +44,7 @@ export function ConnectionBanner() {
       </div>
     )
   }
-  if (status.state === 'needs-auth') {
+  if (refused) {
     return (
       <div className="banner banner-warning" role="alert">
         Your access to something open here changed (you may have been removed from a calendar, or

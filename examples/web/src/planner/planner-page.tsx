@@ -18,6 +18,7 @@ import { CalendarSidebar } from './calendar-sidebar.tsx'
 import { editOccurrence, type OccurrenceTarget } from './edit-occurrence.ts'
 import { EventDialog, type EventDialogMode } from './event-dialog.tsx'
 import { type Draft, draftFromOccurrence } from './event-draft.ts'
+import { PlannerPresence } from './planner-presence.tsx'
 import { useScopeQuestion } from './scope-dialog.tsx'
 import { useOpenCalendars } from './use-open-calendars.tsx'
 import { useUndo } from './use-undo.ts'
@@ -196,6 +197,8 @@ export function PlannerPage() {
             Redo
           </button>
           <ErrorText error={error} />
+          <span className="spacer" />
+          <PlannerPresence handles={open.handles} />
         </div>
         <FullCalendar
           plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin]}

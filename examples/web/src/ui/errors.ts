@@ -9,12 +9,8 @@ export class Problem extends Error {
 
 export function plainError(error: unknown): string {
   if (error instanceof Problem) return error.message
-  if (error instanceof ApiError) {
-    if (error.status === 429 && error.retryAfterMs) {
-      return `${error.message} Try again in ${Math.ceil(error.retryAfterMs / 1000)} seconds.`
-    }
-    return error.message
-  }
+  // The server's messages are written for people (a 429 says when to retry).
+  if (error instanceof ApiError) return error.message
   if (error instanceof IcsImportError) return error.message
   if (error instanceof TypeError) {
     return navigator.onLine

@@ -1,11 +1,11 @@
-// Announces this user on the event doc: name and a stable colour (the SDK's
+// Announces this user on a doc (an event, a calendar): name and a stable colour (the SDK's
 // `{ name, colour }`), plus the `color` and `colorLight` y-codemirror.next
 // reads to draw this user's cursor in other people's notes editors.
-import type { EventHandle, User } from '@plansync/client-sdk'
+import type { LiveHandle, User } from '@plansync/client-sdk'
 import { useEffect } from 'react'
-import { colourFor } from '../presence/user-colour.ts'
+import { colourFor } from './user-colour.ts'
 
-export function useMyPresence(handle: EventHandle | null, user: User): void {
+export function useMyPresence(handle: LiveHandle | null, user: User): void {
   useEffect(() => {
     if (!handle) return
     const name = user.displayName
