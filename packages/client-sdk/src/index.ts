@@ -1,9 +1,26 @@
+// The document types apps read and write through the handles.
 export {
+  type AgendaItem,
+  type CalendarMeta,
+  type CalendarPrefs,
+  type Comment,
+  type EventFields,
+  type EventInput,
+  type EventStatus,
+  type EventSummary,
   IcsImportError,
   type IcsImportResult,
   INBOX_KINDS,
   type InboxEntry,
   type InboxKind,
+  type NotificationPrefs,
+  type Occurrence,
+  type OccurrenceScope,
+  type Participant,
+  type Rsvp,
+  type SchemaIssue,
+  type SeatState,
+  type Task,
 } from '@plansync/schema'
 export {
   ApiError,

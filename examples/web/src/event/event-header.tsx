@@ -1,7 +1,6 @@
 // The top of the event page: a way back, the title, when (in the viewer's
 // zone) and where, the calendar, who else is here, and undo / redo.
-import type { CalendarHandle, EventHandle, Peer } from '@plansync/client-sdk'
-import type { EventSummary } from '@plansync/schema'
+import type { CalendarHandle, EventHandle, EventSummary, Peer } from '@plansync/client-sdk'
 import { useMemo } from 'react'
 import { Link } from 'react-router'
 import { PresenceAvatars } from '../presence/presence-avatars.tsx'

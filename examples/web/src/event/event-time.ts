@@ -1,8 +1,7 @@
 // When an event happens, in words and in the viewer's time zone: a one-off
 // event's own times, or for a repeating one the next occurrence (the last
 // one when the series is over) and how often it repeats.
-import type { CalendarHandle } from '@plansync/client-sdk'
-import type { EventSummary, Occurrence } from '@plansync/schema'
+import type { CalendarHandle, EventSummary, Occurrence } from '@plansync/client-sdk'
 import { Temporal } from 'temporal-polyfill'
 
 export interface EventWhen {

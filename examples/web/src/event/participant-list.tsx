@@ -1,7 +1,7 @@
 // Everyone's answers in request order: name, answer, guests, note, and under
 // a seat limit each "yes"'s seat: pending, confirmed, or waitlisted with its
 // place in line.
-import type { Participant } from '@plansync/schema'
+import type { Participant } from '@plansync/client-sdk'
 import { ANSWER_WORDS, describeSeat, guestsWords, waitlistPositions } from './seats.ts'
 
 export function ParticipantList(props: {

@@ -1,7 +1,6 @@
 // This user's answer: yes, maybe or no, with extra guests and a note. Under
 // a seat limit a "yes" is a request, which the server answers.
-import type { EventHandle } from '@plansync/client-sdk'
-import type { Participant, Rsvp } from '@plansync/schema'
+import type { EventHandle, Participant, Rsvp } from '@plansync/client-sdk'
 import { type FormEvent, useEffect, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
 import { ANSWER_WORDS, describeSeat, guestsWords } from './seats.ts'

@@ -1,7 +1,7 @@
 // Seat arithmetic over the participants as the doc has them: seats taken
 // by confirmed answers (each brings its guests), the waitlist in order, and
 // how a participant's seat reads in words.
-import type { Participant } from '@plansync/schema'
+import type { Participant } from '@plansync/client-sdk'
 
 export const seatsOf = (participant: Participant): number => 1 + participant.guests
 

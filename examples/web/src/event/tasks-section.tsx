@@ -1,8 +1,7 @@
 // Tasks: in their shared order, done or not, assigned to a member of the
 // calendar, with due dates; add, assign, reorder (move up / down), remove.
-import type { EventHandle } from '@plansync/client-sdk'
+import type { EventHandle, Task } from '@plansync/client-sdk'
 import { useTasks } from '@plansync/client-sdk/react'
-import type { Task } from '@plansync/schema'
 import { useId, useLayoutEffect, useRef, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
 import { AssigneeSelect } from './assignee-select.tsx'

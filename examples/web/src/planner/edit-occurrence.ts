@@ -2,8 +2,7 @@
 // a one-off event changes in place; an occurrence of a series changes for
 // "this", "this and following" or "all" of them. For "all", a new time for
 // the occurrence moves the whole series by the same amount.
-import type { CalendarHandle } from '@plansync/client-sdk'
-import type { EventFields, OccurrenceScope } from '@plansync/schema'
+import type { CalendarHandle, EventFields, OccurrenceScope } from '@plansync/client-sdk'
 import { minutesBetween, shiftWall } from './wall-time.ts'
 
 /** Which occurrence was edited: its event, its recurrence id (null for a one-off) and its times as shown. */

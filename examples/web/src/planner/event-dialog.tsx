@@ -2,8 +2,7 @@
 // times in the event's own zone, all-day, repeat, place, notes, the reminder
 // for everyone and the user's own reminder; delete; a link to the event's
 // planning space. Viewers see the same form read-only.
-import type { Calendar, CalendarHandle, PrefsHandle } from '@plansync/client-sdk'
-import type { OccurrenceScope } from '@plansync/schema'
+import type { Calendar, CalendarHandle, OccurrenceScope, PrefsHandle } from '@plansync/client-sdk'
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { ErrorText } from '../ui/error-text.tsx'

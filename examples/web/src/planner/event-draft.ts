@@ -1,7 +1,7 @@
 // The event form's state and how it maps to the SDK's event fields: dates
 // and times as the inputs want them (all-day ends shown inclusive, stored
 // exclusive), recurrence presets, reminders as minutes before.
-import type { EventFields, Occurrence } from '@plansync/schema'
+import type { EventFields, Occurrence } from '@plansync/client-sdk'
 import { addDays } from './wall-time.ts'
 
 export interface Draft {

@@ -9,6 +9,7 @@ import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/intera
 import listPlugin from '@fullcalendar/list'
 import FullCalendar from '@fullcalendar/react'
 import timeGridPlugin from '@fullcalendar/timegrid'
+import type { CalendarPrefs } from '@plansync/client-sdk'
 import { useLive, usePlansyncClient, usePrefs } from '@plansync/client-sdk/react'
 import { useMemo, useState } from 'react'
 import { useCalendars } from '../calendars/calendars.tsx'
@@ -33,14 +34,19 @@ interface Shown {
   timeZone: string
 }
 
+const NO_PREFS: Record<string, CalendarPrefs> = {}
+
 const narrowScreen = () => window.matchMedia('(max-width: 640px)').matches
 
 export function PlannerPage() {
   const client = usePlansyncClient()
   const { calendars } = useCalendars()
   const { handle: prefs } = usePrefs()
-  const calendarPrefs = useLive(prefs, (p) => p.calendars()) ?? {}
-  const visible = calendars.filter((c) => !calendarPrefs[c.id]?.hidden)
+  const calendarPrefs = useLive(prefs, (p) => p.calendars()) ?? NO_PREFS
+  const visible = useMemo(
+    () => calendars.filter((c) => !calendarPrefs[c.id]?.hidden),
+    [calendars, calendarPrefs],
+  )
   const open = useOpenCalendars(visible.map((c) => c.id))
   const [range, setRange] = useState<{ from: number; to: number } | null>(null)
   const [dialog, setDialog] = useState<EventDialogMode | null>(null)

@@ -1,6 +1,6 @@
 // "This event, this and following, or all events?" for a change to one
 // occurrence of a recurring event, as a promise the caller awaits.
-import type { OccurrenceScope } from '@plansync/schema'
+import type { OccurrenceScope } from '@plansync/client-sdk'
 import { useCallback, useEffect, useRef, useState } from 'react'
 
 export const SCOPES: { value: OccurrenceScope; label: string }[] = [
