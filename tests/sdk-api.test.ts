@@ -24,17 +24,33 @@ describe('SDK auth API client', () => {
       calendarName: 'Club',
       role: 'viewer',
       status: 'pending',
+      inviteeUsername: 'api-bob',
     })
     expect((await bob.api.myInvites()).invites).toHaveLength(1)
     await bob.api.acceptInvite(secret)
     const toCat = await ann.api.invite(calendar.id, { username: 'api-cat', role: 'editor' })
     await cat.api.declineInvite(toCat.link.split('/invite/')[1] as string)
     const again = await ann.api.invite(calendar.id, { username: 'api-cat', role: 'editor' })
+    expect(again.invite).toMatchObject({
+      calendarName: 'Club',
+      role: 'editor',
+      status: 'pending',
+      inviteeUsername: 'api-cat',
+      inviteeDisplayName: 'api-cat',
+    })
+    const byEmail = await ann.api.invite(calendar.id, { email: 'cat@example.org', role: 'viewer' })
+    expect(byEmail.invite).toMatchObject({
+      inviteeUserId: null,
+      inviteeUsername: null,
+      inviteeEmail: 'cat@example.org',
+    })
+    await ann.api.revokeInvite(calendar.id, byEmail.invite.id)
     const pending = (await ann.api.listInvites(calendar.id)).invites.filter(
       (invite) => invite.status === 'pending',
     )
-    expect(pending).toHaveLength(1)
-    await ann.api.revokeInvite(calendar.id, pending[0]?.id as string)
+    expect(pending).toEqual([expect.objectContaining({ id: again.invite.id })])
+    expect(pending[0]).toMatchObject({ inviteeUserId: cat.user?.id, inviteeUsername: 'api-cat' })
+    await ann.api.revokeInvite(calendar.id, again.invite.id)
     const revoked = await cat.api
       .acceptInvite(again.link.split('/invite/')[1] as string)
       .catch((error: unknown) => error)

@@ -31,8 +31,13 @@ export interface Invite {
   calendarId: string
   calendarName: string
   role: 'editor' | 'viewer'
+  /** The inviter's username. */
   invitedBy: string
+  /** The invited account; all three are null for an invite by email. */
   inviteeUserId: string | null
+  inviteeUsername: string | null
+  inviteeDisplayName: string | null
+  /** The address an invite by email went to (null for an invite to an account). */
   inviteeEmail: string | null
   expiresAt: number
   status: 'pending' | 'accepted' | 'declined' | 'revoked'
@@ -154,6 +159,18 @@ export function createAuthApi(options: AuthApiOptions) {
       }),
     logout: () => call<void>('POST', '/logout'),
     me: () => call<{ user: User }>('GET', '/me'),
+    /**
+     * Changes the display name or email (`email: null` removes it). `client.user`
+     * keeps the old values until `client.restoreUser()`.
+     */
+    updateProfile: (patch: { displayName?: string; email?: string | null }) =>
+      call<{ user: User }>('PATCH', '/me', patch),
+    /**
+     * Changes the password. This session stays; every other session of the
+     * user ends and their open docs go to `needs-auth`.
+     */
+    changePassword: (input: { currentPassword: string; newPassword: string }) =>
+      call<void>('POST', '/password', input),
     listCalendars: () => call<{ calendars: Calendar[] }>('GET', '/calendars'),
     createCalendar: (input: { name: string; colour?: string; timeZone?: string }) =>
       call<{ calendar: Calendar }>('POST', '/calendars', input),
@@ -204,11 +221,20 @@ export function createAuthApi(options: AuthApiOptions) {
         `/calendars/${encodeURIComponent(calendarId)}/events`,
         eventId === undefined ? undefined : { id: eventId },
       ),
+    /**
+     * Invites a user (by username) or an address (by email) with a role;
+     * answers with the invite and its link, which the inviter sees only here
+     * (an invited user also finds it in their inbox).
+     */
     invite: (
       calendarId: string,
       input: { username?: string; email?: string; role: 'editor' | 'viewer' },
     ) =>
-      call<{ link: string }>('POST', `/calendars/${encodeURIComponent(calendarId)}/invites`, input),
+      call<{ invite: Invite; link: string }>(
+        'POST',
+        `/calendars/${encodeURIComponent(calendarId)}/invites`,
+        input,
+      ),
     acceptInvite: (secret: string) =>
       call<void>('POST', `/invites/${encodeURIComponent(secret)}/accept`),
     listEventRecords: (calendarId: string) =>

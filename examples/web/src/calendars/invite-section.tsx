@@ -36,7 +36,7 @@ export function InviteSection(props: { calendar: Calendar }) {
     const to = who.trim()
     const input = by === 'username' ? { username: to, role } : { email: to, role }
     const answer = await client.api.invite(calendar.id, input)
-    setLink({ url: answer.link, to, by })
+    setLink({ url: answer.link, to: inviteeOf(answer.invite), by })
     setWho('')
     await invites.reload()
   })
@@ -165,8 +165,7 @@ function PendingInvite(props: {
     await client.api.revokeInvite(props.calendarId, invite.id)
     await props.onRevoked()
   })
-  // The invite names an account by id only; its username is not in the answer.
-  const to = invite.inviteeEmail ?? 'a plansync account'
+  const to = inviteeOf(invite)
   return (
     <li className="list-item" data-testid="pending-invite">
       <div>
@@ -188,4 +187,12 @@ function PendingInvite(props: {
       <ErrorText error={revoke.error} />
     </li>
   )
+}
+
+/** Whom an invite is for: the account's name and username, or the email address. */
+function inviteeOf(invite: Invite): string {
+  const { inviteeUsername: username, inviteeDisplayName: name } = invite
+  if (username) return name && name !== username ? `${name} (@${username})` : `@${username}`
+  // An older server names the account by id only.
+  return invite.inviteeEmail ?? 'a plansync account'
 }

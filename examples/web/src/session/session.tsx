@@ -15,6 +15,8 @@ export interface Session {
     email?: string
   }): Promise<void>
   signOut(): Promise<void>
+  /** Reads the user again from the server (after a profile change) and keeps it. */
+  refreshUser(): Promise<void>
 }
 
 const SessionContext = createContext<Session | null>(null)
@@ -72,6 +74,11 @@ export function SessionProvider(props: { client: PlansyncClient; children: React
           setUser(null)
           sessionChannel?.postMessage('signed-out')
         }
+      },
+      async refreshUser() {
+        const fresh = await client.restoreUser()
+        keepSession(client)
+        setUser(fresh)
       },
     }),
     [client, user],

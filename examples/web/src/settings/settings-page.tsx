@@ -1,9 +1,10 @@
-// The user's own settings (/settings): profile, where notifications go, the
-// webhook endpoint, feed links of all calendars, and signing out.
+// The user's own settings (/settings): profile, password, where notifications
+// go, the webhook endpoint, feed links of all calendars, and signing out.
 import { useId } from 'react'
 import { Link } from 'react-router'
 import { FeedLinks } from '../calendars/feed-links.tsx'
 import { NotificationsSection } from './notifications-section.tsx'
+import { PasswordSection } from './password-section.tsx'
 import { ProfileSection } from './profile-section.tsx'
 import { SignOutSection } from './sign-out-section.tsx'
 import { WebhookSection } from './webhook-section.tsx'
@@ -16,6 +17,7 @@ export function SettingsPage() {
     <div className="page narrow user-settings">
       <h1>Settings</h1>
       <ProfileSection />
+      <PasswordSection />
       <NotificationsSection />
       <WebhookSection />
       <section className="card settings-card" aria-labelledby={feedsHeading}>

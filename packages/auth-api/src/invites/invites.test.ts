@@ -64,6 +64,54 @@ describeEachStore('invites', (auth) => {
     expect(await roleOf(id, eve.token)).toBeUndefined()
   })
 
+  it('names the invited account by username and display name, never an invite by email', async () => {
+    const { ann, bob, id, invite } = await setup()
+    await api.call('PATCH', '/me', { token: bob.token, body: { displayName: 'Bob B.' } })
+    const byName = await invite({ username: 'bob', role: 'editor' })
+    // bob@example.org is bob's address, but the inviter must not learn that.
+    const byEmail = await invite({ email: 'bob@example.org', role: 'viewer' })
+    const toAccount = {
+      id: byName.id,
+      inviteeUserId: bob.id,
+      inviteeUsername: 'bob',
+      inviteeDisplayName: 'Bob B.',
+      inviteeEmail: null,
+    }
+    const toAddress = {
+      id: byEmail.id,
+      inviteeUserId: null,
+      inviteeUsername: null,
+      inviteeDisplayName: null,
+      inviteeEmail: 'bob@example.org',
+    }
+    const created = await api.call('POST', `/calendars/${id}/invites`, {
+      token: ann.token,
+      body: { username: 'eve', role: 'viewer' },
+    })
+    expect(created.body).toMatchObject({
+      invite: { inviteeUsername: 'eve', inviteeDisplayName: 'eve', inviteeEmail: null },
+    })
+    const listed = await api.call<{ invites: Array<{ id: string }> }>(
+      'GET',
+      `/calendars/${id}/invites`,
+      { token: ann.token },
+    )
+    const byId = (invites: Array<{ id: string }>, wanted: string) =>
+      invites.find((each) => each.id === wanted)
+    expect(byId(listed.body.invites, byName.id)).toMatchObject(toAccount)
+    expect(byId(listed.body.invites, byEmail.id)).toMatchObject(toAddress)
+    const mine = await api.call<{ invites: Array<{ id: string }> }>('GET', '/invites', {
+      token: bob.token,
+    })
+    expect(mine.body.invites).toHaveLength(2)
+    expect(byId(mine.body.invites, byName.id)).toMatchObject(toAccount)
+    expect(byId(mine.body.invites, byEmail.id)).toMatchObject(toAddress)
+    const preview = await api.call('GET', `/invites/${byName.secret}`, { token: bob.token })
+    expect(preview.body).toMatchObject({ invite: toAccount })
+    const emailPreview = await api.call('GET', `/invites/${byEmail.secret}`, { token: bob.token })
+    expect(emailPreview.body).toMatchObject({ invite: toAddress })
+  })
+
   it('invites by email; the user with that email accepts', async () => {
     const { bob, id, invite } = await setup()
     const { secret } = await invite({ email: 'Bob@Example.org', role: 'viewer' })

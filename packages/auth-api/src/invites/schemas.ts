@@ -34,7 +34,15 @@ export const Invite = z
     role: z.enum(['editor', 'viewer']),
     invitedBy: z.string(),
     inviteeUserId: z.string().nullable(),
-    inviteeEmail: z.string().nullable(),
+    inviteeUsername: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the invited account (null for an invite by email)' }),
+    inviteeDisplayName: z.string().nullable(),
+    inviteeEmail: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the address an invite by email went to' }),
     expiresAt: z.number(),
     status: z.enum(['pending', 'accepted', 'declined', 'revoked']),
   })
@@ -54,7 +62,12 @@ export const InviteIdParams = CalendarParams.extend({
     .openapi({ param: { name: 'inviteId', in: 'path' } }),
 })
 
-export type InviteRow = InvitesTable & { calendar_name: string; inviter: string }
+export type InviteRow = InvitesTable & {
+  calendar_name: string
+  inviter: string
+  invitee_username: string | null
+  invitee_display_name: string | null
+}
 
 export function toInviteJson(row: InviteRow): z.infer<typeof Invite> {
   return {
@@ -64,18 +77,31 @@ export function toInviteJson(row: InviteRow): z.infer<typeof Invite> {
     role: row.role,
     invitedBy: row.inviter,
     inviteeUserId: row.invitee_user_id,
+    inviteeUsername: row.invitee_username,
+    inviteeDisplayName: row.invitee_display_name,
     inviteeEmail: row.invitee_email,
     expiresAt: row.expires_at,
     status: row.status,
   }
 }
 
-/** Invites with their calendar's name and the inviter's username. */
+/**
+ * Invites with their calendar's name, the inviter's username and, for an
+ * invite to an account, the invitee's username and display name. An invite by
+ * email names no account, even when one has that address: the address is not
+ * verified, and the inviter must not learn who registered it.
+ */
 export function selectInvites(db: Kysely<Database>) {
   return db
     .selectFrom('invites')
     .innerJoin('calendars', 'calendars.id', 'invites.calendar_id')
     .innerJoin('users as inviter', 'inviter.id', 'invites.created_by')
+    .leftJoin('users as invitee', 'invitee.id', 'invites.invitee_user_id')
     .selectAll('invites')
-    .select(['calendars.name as calendar_name', 'inviter.username as inviter'])
+    .select([
+      'calendars.name as calendar_name',
+      'inviter.username as inviter',
+      'invitee.username as invitee_username',
+      'invitee.display_name as invitee_display_name',
+    ])
 }
