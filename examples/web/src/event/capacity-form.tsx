@@ -3,7 +3,7 @@
 import type { EventHandle } from '@plansync/client-sdk'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
-import { useWrite } from './use-write.ts'
+import { useWrite } from '../ui/use-write.ts'
 
 const MAX_CAPACITY = 100_000
 

@@ -3,8 +3,8 @@ import type { EventHandle } from '@plansync/client-sdk'
 import { useLive } from '@plansync/client-sdk/react'
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
+import { useWrite } from '../ui/use-write.ts'
 import type { Members } from './use-members.ts'
-import { useWrite } from './use-write.ts'
 
 const MAX_COMMENT = 10_000
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })

@@ -4,8 +4,8 @@ import type { CalendarHandle, EventHandle, EventSummary, Peer } from '@plansync/
 import { useMemo } from 'react'
 import { Link } from 'react-router'
 import { PresenceAvatars } from '../presence/presence-avatars.tsx'
+import { UndoRedo, undoTargetOf } from '../ui/undo-redo.tsx'
 import { describeWhen, viewerZone } from './event-time.ts'
-import { UndoRedo } from './undo-redo.tsx'
 
 export function EventHeader(props: {
   calendar: CalendarHandle | null
@@ -26,6 +26,7 @@ export function EventHeader(props: {
     [calendar, summary],
   )
   const zone = viewerZone()
+  const undo = useMemo(() => (props.event ? undoTargetOf(props.event) : null), [props.event])
   return (
     <header className="card event-header">
       <p className="back-link">
@@ -86,7 +87,7 @@ export function EventHeader(props: {
         {props.viewer && (
           <p className="muted">You can view this event; editors of the calendar can change it.</p>
         )}
-        {props.event && <UndoRedo handle={props.event} readOnly={props.readOnly} />}
+        {undo && <UndoRedo target={undo} readOnly={props.readOnly} />}
       </div>
     </header>
   )

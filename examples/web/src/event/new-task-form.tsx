@@ -2,9 +2,9 @@
 import type { EventHandle } from '@plansync/client-sdk'
 import { type FormEvent, useId, useRef, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
+import { useWrite } from '../ui/use-write.ts'
 import { AssigneeSelect } from './assignee-select.tsx'
 import type { Members } from './use-members.ts'
-import { useWrite } from './use-write.ts'
 
 export function NewTaskForm(props: { handle: EventHandle; members: Members }) {
   const id = useId()

@@ -3,8 +3,8 @@
 import type { EventHandle, Participant, Rsvp } from '@plansync/client-sdk'
 import { type FormEvent, useEffect, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
+import { useWrite } from '../ui/use-write.ts'
 import { ANSWER_WORDS, describeSeat, guestsWords } from './seats.ts'
-import { useWrite } from './use-write.ts'
 
 const ANSWERS: Rsvp[] = ['yes', 'maybe', 'no']
 const MAX_GUESTS = 50

@@ -4,11 +4,11 @@ import type { EventHandle, Task } from '@plansync/client-sdk'
 import { useTasks } from '@plansync/client-sdk/react'
 import { useId, useLayoutEffect, useRef, useState } from 'react'
 import { ErrorText } from '../ui/error-text.tsx'
+import { useWrite } from '../ui/use-write.ts'
 import { AssigneeSelect } from './assignee-select.tsx'
 import { formatDue, today } from './event-time.ts'
 import { NewTaskForm } from './new-task-form.tsx'
 import type { Members } from './use-members.ts'
-import { useWrite } from './use-write.ts'
 
 type Direction = 'up' | 'down'
 

@@ -15,6 +15,7 @@ import { useMemo, useState } from 'react'
 import { useCalendars } from '../calendars/calendars.tsx'
 import { ErrorText } from '../ui/error-text.tsx'
 import { Problem } from '../ui/errors.ts'
+import { UndoRedo } from '../ui/undo-redo.tsx'
 import { CalendarSidebar } from './calendar-sidebar.tsx'
 import { editOccurrence, type OccurrenceTarget } from './edit-occurrence.ts'
 import { EventDialog, type EventDialogMode } from './event-dialog.tsx'
@@ -22,7 +23,7 @@ import { type Draft, draftFromOccurrence } from './event-draft.ts'
 import { PlannerPresence } from './planner-presence.tsx'
 import { useScopeQuestion } from './scope-dialog.tsx'
 import { useOpenCalendars } from './use-open-calendars.tsx'
-import { useUndo } from './use-undo.ts'
+import { usePlannerUndo } from './use-undo.ts'
 import { addDays, toWallTime, userTimeZone } from './wall-time.ts'
 
 interface Shown {
@@ -52,7 +53,7 @@ export function PlannerPage() {
   const [dialog, setDialog] = useState<EventDialogMode | null>(null)
   const [error, setError] = useState<unknown>(null)
   const scopeQuestion = useScopeQuestion()
-  const history = useUndo(open.handles)
+  const history = usePlannerUndo(open.handles)
   const zone = userTimeZone()
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `open.version` says when the docs changed
@@ -186,22 +187,7 @@ export function PlannerPage() {
           <button type="button" className="primary" onClick={onNewEvent}>
             New event
           </button>
-          <button
-            type="button"
-            onClick={history.undo}
-            disabled={!history.canUndo}
-            title="Undo your last change (Ctrl+Z)"
-          >
-            Undo
-          </button>
-          <button
-            type="button"
-            onClick={history.redo}
-            disabled={!history.canRedo}
-            title="Redo (Ctrl+Shift+Z)"
-          >
-            Redo
-          </button>
+          <UndoRedo target={history} />
           <ErrorText error={error} />
           <span className="spacer" />
           <PlannerPresence handles={open.handles} />

@@ -1,19 +1,18 @@
-// Undo and redo across the open calendars: the SDK undoes only this user's
-// own changes per doc, so the planner undoes in the calendar edited most
-// recently. Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z (or Ctrl+Y) work outside text fields.
+// Undo and redo across the open calendars: the SDK keeps each doc's history
+// of this user's own changes, so the planner undoes in the calendar edited
+// most recently that has something to undo (or redo).
 import type { CalendarHandle } from '@plansync/client-sdk'
-import { useCallback, useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
+import { subscribeStacks, type UndoTarget } from '../ui/undo-redo.tsx'
 
-/** Read on every render: the planner re-renders on every change of its calendars. */
-export function useUndo(handles: ReadonlyMap<string, CalendarHandle>) {
+export function usePlannerUndo(handles: ReadonlyMap<string, CalendarHandle>): UndoTarget {
   /** Calendar ids, the most recently edited here last. */
   const recent = useRef<string[]>([])
 
   useEffect(() => {
     const offs = [...handles].map(([id, handle]) => {
       const onChange = (origin: 'local' | 'remote') => {
-        if (origin !== 'local') return
-        recent.current = [...recent.current.filter((other) => other !== id), id]
+        if (origin === 'local') recent.current = [...recent.current.filter((o) => o !== id), id]
       }
       handle.on('change', onChange)
       return () => handle.off('change', onChange)
@@ -23,43 +22,20 @@ export function useUndo(handles: ReadonlyMap<string, CalendarHandle>) {
     }
   }, [handles])
 
-  const pick = useCallback(
-    (stack: 'undoStack' | 'redoStack') => {
+  return useMemo(() => {
+    const pick = (stack: 'undoStack' | 'redoStack') => {
       for (const id of [...recent.current].reverse()) {
         const handle = handles.get(id)
         if (handle && handle.undoManager[stack].length > 0) return handle
       }
       return undefined
-    },
-    [handles],
-  )
-  const undo = useCallback(() => pick('undoStack')?.undo(), [pick])
-  const redo = useCallback(() => pick('redoStack')?.redo(), [pick])
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || isTextField(event.target)) return
-      const key = event.key.toLowerCase()
-      if (key === 'z' && !event.shiftKey) undo()
-      else if ((key === 'z' && event.shiftKey) || key === 'y') redo()
-      else return
-      event.preventDefault()
     }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [undo, redo])
-
-  return {
-    undo,
-    redo,
-    canUndo: pick('undoStack') !== undefined,
-    canRedo: pick('redoStack') !== undefined,
-  }
-}
-
-function isTextField(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  )
+    return {
+      undo: () => pick('undoStack')?.undo(),
+      redo: () => pick('redoStack')?.redo(),
+      canUndo: () => pick('undoStack') !== undefined,
+      canRedo: () => pick('redoStack') !== undefined,
+      subscribe: (notify) => subscribeStacks([...handles.values()], notify),
+    }
+  }, [handles])
 }

@@ -3,7 +3,7 @@
 // bad input, or a doc only a newer app may change) is kept to show in plain
 // words beside the action, and cleared by the next write that succeeds.
 import { useCallback, useState } from 'react'
-import { Problem } from '../ui/errors.ts'
+import { Problem } from './errors.ts'
 
 export interface Write {
   error: unknown
