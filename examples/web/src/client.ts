@@ -30,6 +30,11 @@ export function forgetSession(): void {
   localStorage.removeItem(USER_KEY)
 }
 
+/** The server ended the session: the token goes, the user stays (their replicas are still here). */
+export function forgetSessionToken(): void {
+  localStorage.removeItem(SESSION_KEY)
+}
+
 export function readKeptUser(): User | null {
   try {
     const value: unknown = JSON.parse(localStorage.getItem(USER_KEY) ?? 'null')

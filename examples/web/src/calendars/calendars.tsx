@@ -1,7 +1,7 @@
 // The user's calendars (with their role in each), from the auth API, kept in
 // localStorage so the app shows them offline; refreshed when the app opens,
 // regains focus or the network, and after anything that changes membership.
-import type { Calendar, PlansyncClient } from '@plansync/client-sdk'
+import { ApiError, type Calendar, type PlansyncClient } from '@plansync/client-sdk'
 import { usePlansyncClient } from '@plansync/client-sdk/react'
 import {
   createContext,
@@ -12,7 +12,7 @@ import {
   useMemo,
   useState,
 } from 'react'
-import { useUser } from '../session/session.tsx'
+import { useSession, useUser } from '../session/session.tsx'
 
 export interface Calendars {
   calendars: Calendar[]
@@ -29,6 +29,7 @@ const CalendarsContext = createContext<Calendars | null>(null)
 export function CalendarsProvider(props: { children: ReactNode }) {
   const client = usePlansyncClient()
   const user = useUser()
+  const { expire } = useSession()
   const key = `plansync.calendars.${user.id}`
   const [calendars, setCalendars] = useState<Calendar[] | null>(() => readKept(key))
   const [error, setError] = useState<unknown>(null)
@@ -40,10 +41,12 @@ export function CalendarsProvider(props: { children: ReactNode }) {
       setCalendars(fresh)
       setError(null)
     } catch (caught) {
+      // The server ended the session: sign in again (local replicas stay).
+      if (caught instanceof ApiError && caught.status === 401) return expire()
       setError(caught)
       setCalendars((kept) => kept ?? [])
     }
-  }, [client, key])
+  }, [client, key, expire])
 
   // The server refused a doc (removed from a calendar, say): the list changed.
   useEffect(

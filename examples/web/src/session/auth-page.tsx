@@ -11,7 +11,12 @@ export function AuthPage(props: { mode: 'sign-in' | 'sign-up' }) {
   const session = useSession()
   const location = useLocation()
   const next = (location.state as { next?: string } | null)?.next ?? '/'
-  const [form, setForm] = useState({ username: '', password: '', displayName: '', email: '' })
+  const [form, setForm] = useState({
+    username: session.expired?.username ?? '',
+    password: '',
+    displayName: '',
+    email: '',
+  })
   const signingUp = props.mode === 'sign-up'
   const submit = useAction(async () => {
     if (signingUp) {
@@ -45,6 +50,14 @@ export function AuthPage(props: { mode: 'sign-in' | 'sign-up' }) {
       </p>
       <form onSubmit={onSubmit} className="card auth-form" aria-labelledby="auth-title">
         <h2 id="auth-title">{title}</h2>
+        {session.expired && !signingUp && (
+          <p className="notice" role="status">
+            Your session ended (a password change or a sign-out on another device, say). Sign in
+            again as <strong>{session.expired.username}</strong> to go on: what you changed on this
+            device is kept and shared once you are back. Signing in as someone else removes it from
+            this device.
+          </p>
+        )}
         <label>
           Username
           <input

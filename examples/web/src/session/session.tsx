@@ -2,8 +2,22 @@
 // is asked in the background, and only its "no" (401) signs the user out.
 import { ApiError, type PlansyncClient, type User } from '@plansync/client-sdk'
 import { PlansyncProvider } from '@plansync/client-sdk/react'
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react'
-import { forgetSession, keepSession, sessionChannel } from '../client.ts'
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react'
+import {
+  forgetSession,
+  forgetSessionToken,
+  keepSession,
+  readKeptUser,
+  sessionChannel,
+} from '../client.ts'
 
 export interface Session {
   user: User | null
@@ -17,6 +31,13 @@ export interface Session {
   signOut(): Promise<void>
   /** Reads the user again from the server (after a profile change) and keeps it. */
   refreshUser(): Promise<void>
+  /**
+   * The user whose session the server ended (a password change elsewhere, an
+   * expiry) while their replicas, maybe with unsaved edits, are still here.
+   */
+  expired: User | null
+  /** Call on a 401: sign-in again as the same user keeps the local replicas. */
+  expire(): void
 }
 
 const SessionContext = createContext<Session | null>(null)
@@ -24,6 +45,27 @@ const SessionContext = createContext<Session | null>(null)
 export function SessionProvider(props: { client: PlansyncClient; children: ReactNode }) {
   const { client } = props
   const [user, setUser] = useState<User | null>(client.session ? client.user : null)
+  const [expired, setExpired] = useState<User | null>(() =>
+    client.session ? null : readKeptUser(),
+  )
+  const expire = useCallback(() => {
+    forgetSessionToken()
+    setExpired((before) => before ?? client.user ?? readKeptUser())
+    setUser(null)
+  }, [client])
+
+  /** Before another account signs in here, the last one's replicas go. */
+  const clearOtherAccount = useCallback(
+    async (username: string) => {
+      const last = expired ?? readKeptUser()
+      if (last && last.username !== username.trim().toLowerCase()) {
+        await client.logout().catch(() => undefined)
+        forgetSession()
+      }
+      setExpired(null)
+    },
+    [client, expired],
+  )
 
   useEffect(() => {
     if (!client.session) return
@@ -36,15 +78,13 @@ export function SessionProvider(props: { client: PlansyncClient; children: React
       },
       (error: unknown) => {
         // Offline or the server is away: keep working on the kept user.
-        if (!live || !(error instanceof ApiError) || error.status !== 401) return
-        forgetSession()
-        void client.logout().finally(() => setUser(null))
+        if (live && error instanceof ApiError && error.status === 401) expire()
       },
     )
     return () => {
       live = false
     }
-  }, [client])
+  }, [client, expire])
 
   useEffect(() => {
     // Another tab signed in or out: follow it with a fresh start.
@@ -56,12 +96,16 @@ export function SessionProvider(props: { client: PlansyncClient; children: React
   const session = useMemo<Session>(
     () => ({
       user,
+      expired,
+      expire,
       async signIn(input) {
+        await clearOtherAccount(input.username)
         setUser(await client.login(input))
         keepSession(client)
         sessionChannel?.postMessage('signed-in')
       },
       async signUp(input) {
+        await clearOtherAccount(input.username)
         setUser(await client.register(input))
         keepSession(client)
         sessionChannel?.postMessage('signed-in')
@@ -81,7 +125,7 @@ export function SessionProvider(props: { client: PlansyncClient; children: React
         setUser(fresh)
       },
     }),
-    [client, user],
+    [client, user, expired, expire, clearOtherAccount],
   )
 
   return (

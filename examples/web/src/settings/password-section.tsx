@@ -79,8 +79,9 @@ export function PasswordSection() {
       <h2 id={headingId}>Password</h2>
       <p id={consequence}>
         Changing your password signs you out everywhere else. Pages open on your other devices and
-        browsers lose access at once and need the new password; changes made there that have not
-        reached the server yet are lost. You stay signed in here.
+        browsers lose access at once and ask for the new password; changes made there that have not
+        reached the server yet are kept on that device and shared once you sign in there again. You
+        stay signed in here.
       </p>
       <form onSubmit={onSubmit} className="password-form" aria-describedby={consequence}>
         {/* For password managers: which account this password belongs to. */}
