@@ -2,7 +2,9 @@
 // the invitation (with its link) in his inbox; ann moves an event in their
 // shared calendar, assigns bob a task and bob's seat is confirmed, and bob
 // is told each once; an import arrives as one summary; a restart sends
-// nothing again.
+// nothing again. Nobody is told of their own change: what ann creates,
+// moves, cancels or assigns to herself reaches bob's inbox, not hers, and
+// the other way round for what bob creates, deletes or assigns to ann.
 import type { InboxHandle, PlansyncClient } from '@plansync/client-sdk'
 import { describe, expect, it } from 'vitest'
 import { useEmbeddedServer } from './utils/sdk-harness.ts'
@@ -107,5 +109,95 @@ describe('change notifications in the embedded process', () => {
     await waitFor(() => reopened.status.state === 'synced', 'the inbox synced again', 10_000)
     await new Promise((resolve) => setTimeout(resolve, 5_000))
     expect(reopened.entries()).toEqual(before)
+  })
+
+  it('does not tell people of their own changes, only the other member', {
+    timeout: 120_000,
+  }, async () => {
+    const ann = await signedIn('author-ann')
+    const bob = await signedIn('author-bob')
+    const { calendar } = await ann.api.createCalendar({ name: 'Family', timeZone: 'UTC' })
+    const { link } = await ann.api.invite(calendar.id, { username: 'author-bob', role: 'editor' })
+    await bob.api.acceptInvite(link.split('/invite/')[1] as string)
+    const annInbox = await ann.openInbox()
+    const bobInbox = await bob.openInbox()
+    // The invitation may or may not be announced (bob accepts at once): not counted here.
+    const titles = (inbox: InboxHandle) =>
+      inbox
+        .entries()
+        .filter((entry) => entry.kind !== 'invited')
+        .map((entry) => entry.title)
+    const hasTitle = (inbox: InboxHandle, title: string) => titles(inbox).includes(title)
+
+    // ann creates, moves and cancels: bob is told each time, ann never.
+    const annFamily = await ann.openCalendar(calendar.id)
+    const callId = annFamily.createEvent({
+      title: 'Call grandma',
+      start: '2026-06-06T12:00',
+      end: '2026-06-06T12:30',
+      timeZone: 'UTC',
+    })
+    await ann.api.createEventRecord(calendar.id, callId)
+    await waitFor(
+      () => hasTitle(bobInbox, 'New in Family: Call grandma'),
+      'bob told of the new event',
+      15_000,
+    )
+    annFamily.moveEvent(callId, '2026-06-07T12:00', '2026-06-07T12:30')
+    await waitFor(() => hasTitle(bobInbox, 'Moved: Call grandma'), 'bob told of the move', 15_000)
+
+    // ann assigns one task to herself and one to bob; bob assigns one to ann.
+    const annPlanning = await ann.openEvent(callId)
+    annPlanning.addTask({ title: 'Find the number', assignee: idOf(ann) })
+    annPlanning.addTask({ title: 'Buy a card', assignee: idOf(bob) })
+    await waitFor(() => hasTitle(bobInbox, 'Task for you: Buy a card'), 'bob’s task', 15_000)
+    const bobPlanning = await bob.openEvent(callId)
+    await waitFor(() => bobPlanning.tasks().length === 2, 'the tasks at bob’s')
+    bobPlanning.addTask({ title: 'Post the card', assignee: idOf(ann) })
+    await waitFor(
+      () => hasTitle(annInbox, 'Task for you: Post the card'),
+      'ann’s task from bob',
+      15_000,
+    )
+
+    annFamily.updateEvent(callId, { status: 'cancelled' })
+    await waitFor(
+      () => hasTitle(bobInbox, 'Cancelled: Call grandma'),
+      'bob told of the cancellation',
+      15_000,
+    )
+
+    // bob creates and deletes an event: ann is told, bob is not.
+    const bobFamily = await bob.openCalendar(calendar.id)
+    const dentistId = bobFamily.createEvent({
+      title: 'Dentist',
+      start: '2026-06-08T09:00',
+      end: '2026-06-08T10:00',
+      timeZone: 'UTC',
+    })
+    await waitFor(
+      () => hasTitle(annInbox, 'New in Family: Dentist'),
+      'ann told of bob’s event',
+      15_000,
+    )
+    bobFamily.deleteEvent(dentistId)
+    await waitFor(() => hasTitle(annInbox, 'Deleted: Dentist'), 'ann told of the deletion', 15_000)
+
+    // Some time for anything late, then exactly these, and none of anyone's own.
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    expect(titles(annInbox).sort()).toEqual([
+      'Deleted: Dentist',
+      'New in Family: Dentist',
+      'Task for you: Post the card',
+    ])
+    expect(titles(bobInbox).sort()).toEqual([
+      'Cancelled: Call grandma',
+      'Moved: Call grandma',
+      'New in Family: Call grandma',
+      'Task for you: Buy a card',
+    ])
+    for (const handle of [annInbox, bobInbox, annFamily, bobFamily, annPlanning, bobPlanning]) {
+      await handle.close()
+    }
   })
 })

@@ -2,7 +2,14 @@
 // with the "this / following / all" scopes, undo and redo of this user's own
 // changes, presence, and change events. Every read and write is on the
 // local replica; nothing waits for the network.
+//
+// Writes are stamped with the signed-in user (`updatedBy` on an event,
+// `deletedBy` for a deleted one; see @plansync/schema authorship), so the
+// notifier does not tell people about their own changes. With no user known
+// yet (a session restored offline), writes go unstamped: everyone is told.
 import {
+  type Author,
+  asAuthor,
   type CalendarMeta,
   createEvent,
   deleteOccurrence,
@@ -27,9 +34,20 @@ import { LiveHandle } from './live-handle.ts'
 
 const newId = () => globalThis.crypto.randomUUID()
 
+export interface CalendarHandleOptions {
+  /** The signed-in user's id, asked at each write (null: not known yet). */
+  userId?: () => string | null
+  now?: () => number
+}
+
 export class CalendarHandle extends LiveHandle {
-  constructor(id: string, handle: DocHandle) {
+  #userId: () => string | null
+  #now: () => number
+
+  constructor(id: string, handle: DocHandle, options: CalendarHandleOptions = {}) {
     super('calendar', id, handle, (doc) => [doc.getMap('meta'), doc.getMap('events')])
+    this.#userId = options.userId ?? (() => null)
+    this.#now = options.now ?? Date.now
   }
 
   /** The ids of the events a transaction touched (and `meta` for calendar settings). */
@@ -70,13 +88,16 @@ export class CalendarHandle extends LiveHandle {
    */
   importIcs(text: string): IcsImportResult {
     this.assertWritable()
-    return importIcs(this.doc, text, { defaultTimeZone: this.meta().timeZone })
+    return importIcs(this.doc, text, {
+      defaultTimeZone: this.meta().timeZone,
+      author: this.#author(),
+    })
   }
 
   createEvent(input: EventInput): string {
     this.assertWritable()
     const id = newId()
-    createEvent(this.doc, id, input)
+    createEvent(this.doc, id, input, this.#author())
     return id
   }
 
@@ -88,11 +109,11 @@ export class CalendarHandle extends LiveHandle {
   ): void {
     this.assertWritable()
     if (!occurrence) {
-      updateEvent(this.doc, id, patch)
+      updateEvent(this.doc, id, patch, this.#author())
       return
     }
     const ref: OccurrenceRef = { eventId: id, recurrenceId: occurrence.recurrenceId }
-    updateOccurrence(this.doc, ref, occurrence.scope, patch, newId)
+    updateOccurrence(this.doc, ref, occurrence.scope, patch, newId, this.#author())
   }
 
   /** Moves an event (or an occurrence) to a new start, keeping its length. */
@@ -111,6 +132,11 @@ export class CalendarHandle extends LiveHandle {
       this.doc,
       { eventId: id, recurrenceId: occurrence?.recurrenceId ?? '' },
       occurrence?.scope ?? 'all',
+      this.#author(),
     )
+  }
+
+  #author(): Author | undefined {
+    return asAuthor(this.#userId(), this.#now())
   }
 }

@@ -47,6 +47,8 @@ describe('createClient offline', () => {
     client.onStatus((status) => seen.push(status))
     expect(client.status()).toEqual({ state: 'offline', pending: 0, lastConfirmedAt: null })
     const calendar = await client.openCalendar('family')
+    // The token request fails (no network) a few ticks after the open.
+    for (let i = 0; i < 100 && calendar.status.state !== 'offline'; i++) await Promise.resolve()
     calendar.createEvent({ title: 'Picnic', start: '2026-06-06T12:00', end: '2026-06-06T15:00' })
     // The event (the schema version waits for the first sync).
     expect(calendar.status.pending).toBe(1)

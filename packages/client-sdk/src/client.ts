@@ -5,7 +5,7 @@
 import { calendarDocName, eventDocName, inboxDocName, prefsDocName } from '@plansync/protocol'
 import { type AuthApi, createAuthApi, type User } from './auth-api.ts'
 import { CalendarHandle } from './calendar-handle.ts'
-import { DocHandle } from './doc-handle.ts'
+import { DocHandle, type SyncGrant } from './doc-handle.ts'
 import { EventHandle } from './event-handle.ts'
 import { InboxHandle } from './inbox-handle.ts'
 import { PrefsHandle } from './prefs-handle.ts'
@@ -95,23 +95,27 @@ export function createClient(options: ClientOptions): PlansyncClient {
    * viewer's (a promotion takes effect on the next connect; a demotion caps
    * older tokens on the server).
    */
-  const tokens = new Map<string, { token: string; expiresAtMs: number }>()
+  const tokens = new Map<string, SyncGrant & { expiresAtMs: number }>()
   const TOKEN_MARGIN_MS = 60_000
   /** Grows with every sign-in and sign-out: a token asked for before one is not kept. */
   let sessionGeneration = 0
 
-  async function getToken(docName: string): Promise<string> {
+  /** A token for the doc and the role it grants (viewers get read-only handles). */
+  async function getToken(docName: string): Promise<SyncGrant> {
     const cached = tokens.get(docName)
-    if (cached && cached.expiresAtMs - TOKEN_MARGIN_MS > Date.now()) return cached.token
+    if (cached && cached.expiresAtMs - TOKEN_MARGIN_MS > Date.now()) {
+      return { token: cached.token, role: cached.role }
+    }
     tokens.delete(docName)
     const generation = sessionGeneration
     // An ApiError's `authDenied` (401/403) tells DocSync to stop at
     // needs-auth; anything else is worth a retry.
     const fresh = await api.syncToken(docName)
+    const grant = { token: fresh.token, role: fresh.role }
     if (fresh.role !== 'viewer' && generation === sessionGeneration) {
-      tokens.set(docName, { token: fresh.token, expiresAtMs: fresh.expiresAt * 1000 })
+      tokens.set(docName, { ...grant, expiresAtMs: fresh.expiresAt * 1000 })
     }
-    return fresh.token
+    return grant
   }
 
   /** A refused connection drops the cached token, so the next attempt asks again. */
@@ -196,7 +200,10 @@ export function createClient(options: ClientOptions): PlansyncClient {
       return entry.handle
     },
     async openCalendar(id) {
-      return new CalendarHandle(id, await client.openDoc(calendarDocName(id)))
+      // Writes are stamped with whoever is signed in when they are made.
+      return new CalendarHandle(id, await client.openDoc(calendarDocName(id)), {
+        userId: () => user?.id ?? null,
+      })
     },
     async openEvent(id) {
       const me = user ?? (await client.restoreUser())

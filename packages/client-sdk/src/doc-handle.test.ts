@@ -17,7 +17,11 @@ async function openHandle(server: FakeSyncServer, store: LocalStore, name = 'cal
   const handle = new DocHandle(
     name,
     store,
-    { url: 'ws://fake/sync', getToken: async () => 't', WebSocket: server.WebSocket },
+    {
+      url: 'ws://fake/sync',
+      getToken: async () => ({ token: 't', role: 'editor' as const }),
+      WebSocket: server.WebSocket,
+    },
     () => {},
   )
   await handle.open()

@@ -8,6 +8,13 @@
 // nothing local is pending, and read at open, so that stored edits the server
 // never confirmed count as pending again after a restart, and so that a
 // replica knows it has synced before (migrations wait for that).
+//
+// Every token comes with the role it grants. On a viewer's connection the
+// server drops updates and never acknowledges them, so the handle takes
+// back local changes (the read-only guard) and does not send or count them:
+// nothing is left pending forever.
+import type { Role } from '@plansync/protocol'
+import { accessFor } from '@plansync/schema'
 import { ObservableV2 } from 'lib0/observable'
 import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
@@ -20,7 +27,25 @@ import type { SyncStatus } from './sync/status.ts'
 /** Merge the stored updates of a doc into one once it has this many. */
 const COMPACT_AFTER = 500
 
-export type DocHandleEvents = { status: (status: SyncStatus) => void }
+export type DocHandleEvents = {
+  status: (status: SyncStatus) => void
+  /** A token granted a role (the first one, or a different one than before). */
+  role: (role: Role) => void
+}
+
+/** A sync token and the role it grants on the doc. */
+export interface SyncGrant {
+  token: string
+  role: Role
+}
+
+export type DocHandleSyncOptions = Omit<
+  DocSyncOptions,
+  'doc' | 'awareness' | 'docName' | 'getToken' | 'readOnly'
+> & {
+  /** Called before every connect; a rejection with `authDenied: true` means needs-auth. */
+  getToken: () => Promise<SyncGrant>
+}
 
 export class DocHandle extends ObservableV2<DocHandleEvents> {
   readonly name: string
@@ -36,20 +61,33 @@ export class DocHandle extends ObservableV2<DocHandleEvents> {
   #hasSynced = false
   /** A confirmed record is queued behind the writes and not yet taken. */
   #confirmQueued = false
+  /** The role the last token granted; null before any token in this session. */
+  #role: Role | null = null
 
-  constructor(
-    name: string,
-    store: StoreLike,
-    sync: Omit<DocSyncOptions, 'doc' | 'awareness' | 'docName'>,
-    onClosed: () => void,
-  ) {
+  constructor(name: string, store: StoreLike, sync: DocHandleSyncOptions, onClosed: () => void) {
     super()
     this.name = name
     this.#store = store
     this.#onClosed = onClosed
     this.awareness = new Awareness(this.doc)
-    this.sync = new DocSync({ ...sync, docName: name, doc: this.doc, awareness: this.awareness })
-    this.#unguard = guardReadOnly(this.doc, new Set([store]))
+    const viewing = () => this.#role === 'viewer'
+    this.sync = new DocSync({
+      ...sync,
+      docName: name,
+      doc: this.doc,
+      awareness: this.awareness,
+      getToken: () =>
+        sync.getToken().then((grant) => {
+          this.#grant(grant.role)
+          return grant.token
+        }),
+      readOnly: viewing,
+    })
+    this.#unguard = guardReadOnly(
+      this.doc,
+      new Set([store]),
+      () => viewing() || accessFor(this.doc) === 'read-only',
+    )
     this.sync.on('status', (status) => {
       if (status.state === 'synced') {
         this.#hasSynced = true
@@ -70,6 +108,15 @@ export class DocHandle extends ObservableV2<DocHandleEvents> {
    */
   get hasSynced(): boolean {
     return this.#hasSynced
+  }
+
+  /**
+   * The role the server grants on this doc, as the last sync token said;
+   * null until a token was granted in this session (offline, or before the
+   * first connect). A viewer's changes are refused.
+   */
+  get role(): Role | null {
+    return this.#role
   }
 
   /** Loads the local replica, starts persisting and connecting. */
@@ -115,6 +162,12 @@ export class DocHandle extends ObservableV2<DocHandleEvents> {
     this.#unguard()
     this.doc.destroy()
     this.#onClosed()
+  }
+
+  #grant(role: Role): void {
+    if (role === this.#role) return
+    this.#role = role
+    this.emit('role', [role])
   }
 
   #persist(update: Uint8Array): void {

@@ -1,11 +1,14 @@
 // A live, typed event planning space: notes (a Y.Text to bind to an
 // editor), tasks, RSVPs with seats, agenda and comments, presence, undo and
-// redo of this user's own changes.
+// redo of this user's own changes. Assigning a task stamps who assigned it
+// (`assignedBy`), so the notifier does not tell people of tasks they took
+// themselves.
 import {
   type AgendaItem,
   addAgendaItem,
   addComment,
   addTask,
+  asAuthor,
   type Comment,
   eventParts,
   type Participant,
@@ -54,19 +57,24 @@ export class EventHandle extends LiveHandle {
     this.assertWritable()
     const id = newId()
     const last = this.tasks().at(-1)?.order ?? 0
-    addTask(this.doc, id, {
-      title: task.title,
-      assignee: task.assignee ?? null,
-      due: task.due ?? null,
-      done: false,
-      order: last + 1,
-    })
+    addTask(
+      this.doc,
+      id,
+      {
+        title: task.title,
+        assignee: task.assignee ?? null,
+        due: task.due ?? null,
+        done: false,
+        order: last + 1,
+      },
+      asAuthor(this.#userId, this.#now()),
+    )
     return id
   }
 
   updateTask(id: string, patch: Partial<Omit<Task, 'id' | 'order'>>): void {
     this.assertWritable()
-    updateTask(this.doc, id, patch)
+    updateTask(this.doc, id, patch, asAuthor(this.#userId, this.#now()))
   }
 
   completeTask(id: string, done = true): void {

@@ -32,7 +32,11 @@ function onlineHandle(
   return new DocHandle(
     name,
     store,
-    { url: 'ws://fake/sync', getToken: async () => 't', WebSocket: server.WebSocket },
+    {
+      url: 'ws://fake/sync',
+      getToken: async () => ({ token: 't', role: 'editor' as const }),
+      WebSocket: server.WebSocket,
+    },
     () => {},
   )
 }
@@ -101,7 +105,7 @@ describe('handles over newer docs', () => {
     await event.close()
   })
 
-  it('migrates once the replica holds the server state: after the first sync, or at once after one', async () => {
+  it('migrates once the replica holds the server state: after the first sync, or after one as soon as a token grants writing', async () => {
     const server = createFakeSyncServer()
     const store = createMemoryStore()
     server.offline = true
@@ -120,7 +124,8 @@ describe('handles over newer docs', () => {
     expect(schemaVersionOf(server.doc('calendar:cur'))).toBe(1)
     await calendar.close()
 
-    // A replica synced in an earlier session migrates at open, offline.
+    // A replica synced in an earlier session migrates at open, before it can sync, once a
+    // token grants writing (viewer-handles.test.ts: not without one).
     server.doc('calendar:cur').getMap('schemaVersions').delete('1')
     server.doc('calendar:cur').getMap('meta').delete('schemaVersion')
     const again = onlineHandle(server, 'calendar:cur', createMemoryStore())
@@ -131,6 +136,8 @@ describe('handles over newer docs', () => {
     const offline = onlineHandle(server, 'calendar:cur', store)
     await offline.open()
     const reopened = new CalendarHandle('cur', offline)
+    await until(() => reopened.role === 'editor', 'a token')
+    expect(reopened.status.state).not.toBe('synced')
     expect(reopened.doc.getMap('schemaVersions').has('1')).toBe(true)
     await reopened.close()
   })

@@ -33,9 +33,9 @@ export {
   type Member,
   type User,
 } from './auth-api.ts'
-export { CalendarHandle } from './calendar-handle.ts'
+export { CalendarHandle, type CalendarHandleOptions } from './calendar-handle.ts'
 export { type ClientOptions, createClient, type PlansyncClient } from './client.ts'
-export type { DocHandle } from './doc-handle.ts'
+export type { DocHandle, SyncGrant } from './doc-handle.ts'
 export { EventHandle } from './event-handle.ts'
 export { InboxHandle } from './inbox-handle.ts'
 export { LiveHandle, type LiveHandleEvents } from './live-handle.ts'

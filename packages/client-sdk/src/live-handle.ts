@@ -1,11 +1,16 @@
 // What every typed handle shares: the doc and its sync status, presence,
 // undo and redo of this user's own changes, read-only access for docs a
-// newer schema wrote, and change, issue and status events.
+// newer schema wrote and for viewers, and change, issue and status events.
 //
 // Schema migrations run once the replica holds the server's state (it has
 // synced, now or in an earlier session), never on what happens to be local
 // at open: a fresh device would otherwise record a version for data it has
-// not seen, concurrently with a newer client's (see @plansync/schema).
+// not seen, concurrently with a newer client's (see @plansync/schema). And
+// only once a token in this session granted a role that may write: a
+// viewer's migration would never be acknowledged and stay pending forever
+// (so a replica synced before migrates when the first token comes, not
+// while offline).
+import { canWrite, type Role } from '@plansync/protocol'
 import {
   accessFor,
   type DocAccess,
@@ -40,6 +45,7 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
   readonly presence: Presence
   readonly undoManager: Y.UndoManager
   #handle: DocHandle
+  /** What the doc's schema version allows; the role may restrict it further. */
   #access: DocAccess
   #kind: string
   #migrated = false
@@ -56,7 +62,8 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
     this.undoManager = new Y.UndoManager(scope(handle.doc), { trackedOrigins: new Set([null]) })
     handle.doc.on('afterTransaction', this.#onTransaction)
     handle.on('status', this.#onStatus)
-    if (handle.hasSynced) this.#migrate()
+    handle.on('role', this.#onRole)
+    this.#migrate()
   }
 
   get doc(): Y.Doc {
@@ -72,9 +79,17 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
     return this.#handle.sync
   }
 
-  /** `read-only` when the doc was written by a newer schema than this SDK knows. */
+  /**
+   * `read-only` when the doc was written by a newer schema than this SDK
+   * knows, or this user may only view it (`role`).
+   */
   get access(): DocAccess {
-    return this.#access
+    return this.role === 'viewer' ? 'read-only' : this.#access
+  }
+
+  /** The role the server grants this user on the doc; null until a token says (offline). */
+  get role(): Role | null {
+    return this.#handle.role
   }
 
   undo(): void {
@@ -89,14 +104,21 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
 
   async close(): Promise<void> {
     this.#handle.off('status', this.#onStatus)
+    this.#handle.off('role', this.#onRole)
     this.doc.off('afterTransaction', this.#onTransaction)
     this.undoManager.destroy()
     await this.#handle.close()
     super.destroy()
   }
 
-  /** Throws before a write to a doc this SDK may only read. */
+  /** Throws before a write to a doc this SDK, or this user, may only read. */
   protected assertWritable(): void {
+    if (this.role === 'viewer') {
+      throw new SchemaError(
+        this.#kind,
+        `read-only: you can view this ${this.#kind} but not change it (your role is viewer)`,
+      )
+    }
     if (this.#access === 'read-only') {
       throw new SchemaError(
         this.#kind,
@@ -120,16 +142,23 @@ export class LiveHandle extends ObservableV2<LiveHandleEvents> {
     return [...parts].sort()
   }
 
+  /** Migrates once the replica holds the server's state and a token granted writing. */
   #migrate(): void {
+    if (this.#migrated || !this.#handle.hasSynced) return
+    const role = this.#handle.role
+    if (role === null || !canWrite(role)) return
     this.#migrated = true
     this.#access = migrateDoc(this.doc, [initialMigration])
   }
 
   #onStatus = (status: SyncStatus): void => {
     // The first sync: the replica now holds the server's state.
-    if (!this.#migrated && status.state === 'synced') this.#migrate()
+    if (status.state === 'synced') this.#migrate()
     this.emit('status', [status])
   }
+
+  /** A role granted (a viewer promoted, or the first token after an offline start). */
+  #onRole = (): void => this.#migrate()
 
   #onTransaction = (transaction: Y.Transaction): void => {
     if (transaction.changed.size === 0) return

@@ -1,7 +1,8 @@
 // Takes back every local change to a doc this client may only read (one a
-// newer schema wrote, `accessFor` in @plansync/schema): an editor bound to
-// `EventHandle.notes`, or code writing through `handle.doc`, cannot change
-// it. The typed writers refuse before writing; this catches the rest.
+// newer schema wrote, `accessFor` in @plansync/schema, or one this user may
+// only view): an editor bound to `EventHandle.notes`, or code writing
+// through `handle.doc`, cannot change it. The typed writers refuse before
+// writing; this catches the rest.
 //
 // A Y.Doc cannot refuse a write, so the guard undoes each local transaction
 // right after it, with an UndoManager that tracks just that transaction. The
@@ -13,8 +14,16 @@
 import { accessFor } from '@plansync/schema'
 import * as Y from 'yjs'
 
-/** Guards `doc`; transactions from `exempt` origins (loading the local store) pass. Returns the unguard. */
-export function guardReadOnly(doc: Y.Doc, exempt: ReadonlySet<unknown>): () => void {
+/**
+ * Guards `doc` while `readOnly()` holds (by default: a newer schema wrote
+ * it); transactions from `exempt` origins (loading the local store) pass.
+ * Returns the unguard.
+ */
+export function guardReadOnly(
+  doc: Y.Doc,
+  exempt: ReadonlySet<unknown>,
+  readOnly: () => boolean = () => accessFor(doc) === 'read-only',
+): () => void {
   const reverter = new Y.UndoManager(doc, { trackedOrigins: new Set(), captureTimeout: 0 })
   let refused: Y.Transaction | null = null
   /** Set while the guard itself transacts (undo, clearing its stack): those pass. */
@@ -30,7 +39,7 @@ export function guardReadOnly(doc: Y.Doc, exempt: ReadonlySet<unknown>): () => v
   }
   const before = (transaction: Y.Transaction) => {
     if (busy || !transaction.local || transaction.origin === reverter) return
-    if (exempt.has(transaction.origin) || accessFor(doc) !== 'read-only') return
+    if (exempt.has(transaction.origin) || !readOnly()) return
     refused = transaction
     reverter.addTrackedOrigin(transaction.origin)
   }

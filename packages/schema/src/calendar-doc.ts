@@ -11,8 +11,18 @@
 //   recurrence ids), overrides (Y.Map `<recurrence id>/<field>` → value, so
 //   two people changing one occurrence merge field by field), location,
 //   description, status,
-//   reminders (Y.Array of minutes before start: the event's defaults).
+//   reminders (Y.Array of minutes before start: the event's defaults),
+//   updatedBy (who last created, moved or cancelled it; see authorship.ts).
+//
+//   deletedBy Y.Map   event id → { by, at }: who deleted it (authorship.ts)
 import * as Y from 'yjs'
+import {
+  type Author,
+  forgetDeletion,
+  isStampedEventChange,
+  recordDeletion,
+  stampEvent,
+} from './authorship.ts'
 import { type IssueReporter, ignoreIssues, SchemaError } from './issues.ts'
 import { describe, readFields } from './read-fields.ts'
 import {
@@ -250,7 +260,8 @@ export function writeEventFields(map: Y.Map<unknown>, fields: Partial<EventField
   }
 }
 
-export function createEvent(doc: Y.Doc, id: string, input: EventInput): void {
+/** Creates an event; `author` stamps it (`updatedBy`, see authorship.ts). */
+export function createEvent(doc: Y.Doc, id: string, input: EventInput, author?: Author): void {
   if (isId(id) === undefined) throw new SchemaError('events', `invalid event id ${describe(id)}`)
   validateEventFields(input, `events.${id}`)
   doc.transact(() => {
@@ -260,10 +271,18 @@ export function createEvent(doc: Y.Doc, id: string, input: EventInput): void {
     map.set('overrides', new Y.Map<unknown>())
     map.set('exdates', new Y.Array<string>())
     writeEventFields(map, { allDay: false, timeZone: 'UTC', status: 'confirmed', ...input })
+    stampEvent(map, author)
+    forgetDeletion(doc, id)
   })
 }
 
-export function updateEvent(doc: Y.Doc, id: string, patch: Partial<EventFields>): void {
+/** Changes an event; `author` stamps a change of its time, rule or status. */
+export function updateEvent(
+  doc: Y.Doc,
+  id: string,
+  patch: Partial<EventFields>,
+  author?: Author,
+): void {
   const map = eventsOf(doc).get(id)
   if (!(map instanceof Y.Map)) throw new SchemaError(`events.${id}`, 'no such event')
   validateEventFields(patch, `events.${id}`)
@@ -278,9 +297,18 @@ export function updateEvent(doc: Y.Doc, id: string, patch: Partial<EventFields>)
       `events.${id}`,
     )
   }
-  doc.transact(() => writeEventFields(map, patch))
+  doc.transact(() => {
+    writeEventFields(map, patch)
+    if (isStampedEventChange(patch)) stampEvent(map, author)
+  })
 }
 
-export function deleteEvent(doc: Y.Doc, id: string): void {
-  eventsOf(doc).delete(id)
+/** Deletes an event; `author` is recorded in `deletedBy` (the event's own stamp goes with it). */
+export function deleteEvent(doc: Y.Doc, id: string, author?: Author): void {
+  const events = eventsOf(doc)
+  if (!events.has(id)) return
+  doc.transact(() => {
+    events.delete(id)
+    recordDeletion(doc, id, author)
+  })
 }

@@ -2,7 +2,8 @@
 //
 //   meta          Y.Map    schemaVersion
 //   notes         Y.Text   collaborative notes
-//   tasks         Y.Map    task id → Y.Map { title, assignee, due, done, order }
+//   tasks         Y.Map    task id → Y.Map { title, assignee, due, done, order,
+//                          assignedBy (who set the assignee; see authorship.ts) }
 //   participants  Y.Map    user id → Y.Map { rsvp, guests, note, requestedAt }
 //   seats         Y.Map    capacity (absent = unlimited)
 //   allocation    Y.Map    user id → Y.Map { state: confirmed | waitlisted, seq }
@@ -13,6 +14,7 @@
 // An RSVP "yes" against a capacity is a request: until the allocator writes
 // its decision into `allocation`, the participant's seat is `pending`.
 import * as Y from 'yjs'
+import { type Author, stampAssignment, TASK_ASSIGNER } from './authorship.ts'
 import { type IssueReporter, ignoreIssues, SchemaError } from './issues.ts'
 import { describe, readFields } from './read-fields.ts'
 import { integer, isBoolean, isDate, isId, LIMITS, oneOf, text } from './values.ts'
@@ -214,21 +216,35 @@ function setAll(map: Y.Map<unknown>, fields: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) map.set(key, value)
 }
 
-export function addTask(doc: Y.Doc, id: string, task: Omit<Task, 'id'>): void {
+/** Adds a task; with an assignee, `author` is stamped as who assigned it (`assignedBy`). */
+export function addTask(doc: Y.Doc, id: string, task: Omit<Task, 'id'>, author?: Author): void {
   if (isId(id) === undefined) throw new SchemaError('tasks', `invalid task id ${describe(id)}`)
   checked(taskSpec, task, `tasks.${id}`)
   doc.transact(() => {
     const map = new Y.Map<unknown>()
     eventParts(doc).tasks.set(id, map)
     setAll(map, task)
+    if (task.assignee !== null) stampAssignment(map, author)
   })
 }
 
-export function updateTask(doc: Y.Doc, id: string, patch: Partial<Omit<Task, 'id'>>): void {
+/** Changes a task; a new assignee stamps `author` as who assigned it (none: the stamp goes). */
+export function updateTask(
+  doc: Y.Doc,
+  id: string,
+  patch: Partial<Omit<Task, 'id'>>,
+  author?: Author,
+): void {
   const map = eventParts(doc).tasks.get(id)
   if (!(map instanceof Y.Map)) throw new SchemaError(`tasks.${id}`, 'no such task')
   checked(taskSpec, patch, `tasks.${id}`)
-  doc.transact(() => setAll(map, patch))
+  doc.transact(() => {
+    const reassigned = patch.assignee !== undefined && patch.assignee !== map.get('assignee')
+    setAll(map, patch)
+    if (!reassigned || !author) return
+    if (patch.assignee === null) map.delete(TASK_ASSIGNER)
+    else stampAssignment(map, author)
+  })
 }
 
 export function removeTask(doc: Y.Doc, id: string): void {

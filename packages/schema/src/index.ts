@@ -1,4 +1,15 @@
 export {
+  type Author,
+  asAuthor,
+  DELETED_BY,
+  EVENT_AUTHOR,
+  readDeletedBy,
+  readEventAuthor,
+  readTaskAssigner,
+  type Stamp,
+  TASK_ASSIGNER,
+} from './authorship.ts'
+export {
   type CalendarMeta,
   createEvent,
   deleteEvent,

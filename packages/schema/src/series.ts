@@ -4,6 +4,7 @@
 // series starts there with the change), or "all events" (the series itself).
 import { Temporal } from 'temporal-polyfill'
 import * as Y from 'yjs'
+import { type Author, isStampedEventChange, stampEvent } from './authorship.ts'
 import {
   createEvent,
   deleteEvent,
@@ -25,16 +26,20 @@ export interface OccurrenceRef {
   recurrenceId: string
 }
 
-/** Changes one occurrence, it and the following ones, or the whole series. */
+/**
+ * Changes one occurrence, it and the following ones, or the whole series;
+ * `author` stamps what it changes (see authorship.ts).
+ */
 export function updateOccurrence(
   doc: Y.Doc,
   ref: OccurrenceRef,
   scope: OccurrenceScope,
   patch: Partial<EventFields>,
   newEventId: () => string,
+  author?: Author,
 ): void {
   if (scope === 'all') {
-    updateEvent(doc, ref.eventId, patch)
+    updateEvent(doc, ref.eventId, patch, author)
     return
   }
   const { map, event } = seriesOf(doc, ref.eventId)
@@ -61,6 +66,7 @@ export function updateOccurrence(
         if (value !== undefined)
           (overrides as Y.Map<unknown>).set(overrideKey(ref.recurrenceId, field), value)
       }
+      if (isStampedEventChange(patch)) stampEvent(map, author)
     })
     return
   }
@@ -68,39 +74,54 @@ export function updateOccurrence(
   const { start, end } = shiftedTimes(event, ref.recurrenceId)
   const rrule = event.rrule && remainingRule(event, ref.recurrenceId)
   doc.transact(() => {
-    endSeriesBefore(doc, ref, event)
-    createEvent(doc, newEventId(), {
-      title: event.title,
-      allDay: event.allDay,
-      start,
-      end,
-      timeZone: event.timeZone,
-      rrule,
-      location: event.location,
-      description: event.description,
-      status: event.status,
-      reminders: event.reminders,
-      ...patch,
-    })
+    endSeriesBefore(doc, ref, event, author)
+    createEvent(
+      doc,
+      newEventId(),
+      {
+        title: event.title,
+        allDay: event.allDay,
+        start,
+        end,
+        timeZone: event.timeZone,
+        rrule,
+        location: event.location,
+        description: event.description,
+        status: event.status,
+        reminders: event.reminders,
+        ...patch,
+      },
+      author,
+    )
   })
 }
 
-/** Deletes one occurrence (an EXDATE), it and the following ones, or the whole series. */
-export function deleteOccurrence(doc: Y.Doc, ref: OccurrenceRef, scope: OccurrenceScope): void {
+/**
+ * Deletes one occurrence (an EXDATE), it and the following ones, or the
+ * whole series; `author` stamps the series or records the deletion.
+ */
+export function deleteOccurrence(
+  doc: Y.Doc,
+  ref: OccurrenceRef,
+  scope: OccurrenceScope,
+  author?: Author,
+): void {
   if (scope === 'all') {
-    deleteEvent(doc, ref.eventId)
+    deleteEvent(doc, ref.eventId, author)
     return
   }
   const { map, event } = seriesOf(doc, ref.eventId)
   doc.transact(() => {
-    if (scope === 'following') return endSeriesBefore(doc, ref, event)
+    if (scope === 'following') return endSeriesBefore(doc, ref, event, author)
     let exdates = map.get('exdates')
     if (!(exdates instanceof Y.Array)) {
       exdates = new Y.Array<string>()
       map.set('exdates', exdates)
     }
     const list = exdates as Y.Array<string>
-    if (!list.toArray().includes(ref.recurrenceId)) list.push([ref.recurrenceId])
+    if (list.toArray().includes(ref.recurrenceId)) return
+    list.push([ref.recurrenceId])
+    stampEvent(map, author)
   })
 }
 
@@ -118,9 +139,10 @@ function endSeriesBefore(
   doc: Y.Doc,
   ref: OccurrenceRef,
   event: NonNullable<ReturnType<typeof readEvent>>,
+  author: Author | undefined,
 ): void {
   if (ref.recurrenceId === event.start) {
-    deleteEvent(doc, ref.eventId)
+    deleteEvent(doc, ref.eventId, author)
     return
   }
   const until = event.allDay
@@ -136,7 +158,7 @@ function endSeriesBefore(
     .filter((part) => !part.startsWith('UNTIL=') && !part.startsWith('COUNT='))
     .concat(`UNTIL=${until}`)
     .join(';')
-  updateEvent(doc, ref.eventId, { rrule: rule })
+  updateEvent(doc, ref.eventId, { rrule: rule }, author)
 }
 
 /** The rule for the rest of a series from an occurrence: a COUNT shrinks by what came before. */

@@ -27,6 +27,12 @@ export interface DocSyncOptions {
   getToken: () => Promise<string>
   /** Called when the server refuses the connection's token (4401 / 4403). */
   onAuthRefused?: () => void
+  /**
+   * True while the server drops this client's updates (a viewer's
+   * connection): local updates are then neither sent nor counted as pending,
+   * since no acknowledgement would ever come.
+   */
+  readOnly?: () => boolean
   /** A WebSocket constructor; the global one by default (browsers, Node 22+). */
   WebSocket?: typeof WebSocket
   backoff?: BackoffOptions
@@ -264,7 +270,7 @@ export class DocSync extends ObservableV2<DocSyncEvents> {
   }
 
   #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this || this.#restoring) return
+    if (origin === this || this.#restoring || this.#options.readOnly?.()) return
     this.#localSeq += 1
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)

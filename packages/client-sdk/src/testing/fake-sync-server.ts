@@ -4,7 +4,8 @@
 // and relayed to the doc's other sockets, and an ack counting every
 // update-carrying message when the URL asks for acks (`ack=1`). Every frame
 // arrives on a later microtask, as over a network. Tests can lose acks,
-// refuse connections with a close code, and count sockets.
+// refuse connections with a close code, make connections read-only (a
+// viewer's: updates dropped, never acknowledged), and count sockets.
 import { ACK_QUERY_PARAM, encodeAck, MessageType } from '@plansync/protocol'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -26,6 +27,10 @@ export interface FakeSyncServer {
   holdAcks: boolean
   /** Return a close code to refuse a connection right after it opens (4401, 4403). */
   refuse: ((url: URL) => number | null) | null
+  /** True for a read-only (viewer's) connection: its updates are dropped and not acknowledged. */
+  readOnly: ((url: URL) => boolean) | null
+  /** Updates dropped from read-only connections so far. */
+  dropped: number
 }
 
 export interface FakeServerSocket {
@@ -115,6 +120,10 @@ export function createFakeSyncServer(): FakeSyncServer {
         this.deliver(reply)
         return
       }
+      if (server.readOnly?.(this.url)) {
+        server.dropped += 1
+        return
+      }
       Y.applyUpdate(doc, decoding.readVarUint8Array(decoder), this)
       this.received += 1
       const count = this.received
@@ -150,6 +159,8 @@ export function createFakeSyncServer(): FakeSyncServer {
     offline: false,
     holdAcks: false,
     refuse: null,
+    readOnly: null,
+    dropped: 0,
   }
   return server
 }

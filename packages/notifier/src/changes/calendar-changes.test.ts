@@ -139,6 +139,79 @@ describe('calendar changes', () => {
     expect(changes()).toEqual([{ kind: 'event-created', eventId: 'late' }])
   })
 
+  it('names the author of a change only when its stamp came with that change', () => {
+    const doc = new Y.Doc()
+    const changes = tracker(doc, EMPTY_CALENDAR_DIGEST)
+    const ann = { by: 'ann', at: Date.UTC(2026, 5, 1) }
+    const bob = { by: 'bob', at: Date.UTC(2026, 5, 1) }
+    createEvent(doc, 'picnic', picnic, ann)
+    createEvent(doc, 'walk', { ...picnic, title: 'Walk' })
+    expect(changes()).toEqual([
+      { kind: 'event-created', eventId: 'picnic', author: 'ann' },
+      { kind: 'event-created', eventId: 'walk' },
+    ])
+    // A new title is no news and leaves the stamp; a move stamps its author.
+    updateEvent(doc, 'picnic', { title: 'Big picnic' }, bob)
+    expect(changes()).toEqual([])
+    updateEvent(doc, 'picnic', { start: '2026-06-06T13:00', end: '2026-06-06T16:00' }, bob)
+    expect(changes()).toEqual([
+      { kind: 'event-moved', eventId: 'picnic', scope: 'event', author: 'bob' },
+    ])
+    // A writer without stamps (an older client): bob's stamp is left over, so nobody is named.
+    updateEvent(doc, 'picnic', { start: '2026-06-06T14:00', end: '2026-06-06T17:00' })
+    expect(changes()).toEqual([{ kind: 'event-moved', eventId: 'picnic', scope: 'event' }])
+    deleteEvent(doc, 'picnic', ann)
+    createEvent(doc, 'split-1', { ...picnic, title: 'Big picnic' }, ann)
+    const deleted = { kind: 'event-cancelled', reason: 'deleted' } as const
+    const cancelled = { kind: 'event-cancelled', reason: 'cancelled' } as const
+    expect(changes()).toEqual([
+      { ...deleted, eventId: 'picnic', title: 'Big picnic', author: 'ann' },
+      { kind: 'event-created', eventId: 'split-1', author: 'ann' },
+    ])
+    updateEvent(doc, 'split-1', { status: 'cancelled' }, bob)
+    deleteEvent(doc, 'walk', ann)
+    expect(changes()).toEqual([
+      { ...cancelled, eventId: 'split-1', title: 'Big picnic', author: 'bob' },
+      { ...deleted, eventId: 'walk', title: 'Walk', author: 'ann' },
+    ])
+    // Occurrences excluded; deleted without a record (an older client): nobody is named.
+    createEvent(doc, 'standup', standup, ann)
+    expect(changes()).toEqual([{ kind: 'event-created', eventId: 'standup', author: 'ann' }])
+    deleteOccurrence(doc, { eventId: 'standup', recurrenceId: '2026-06-08T09:00' }, 'this', bob)
+    expect(changes()).toEqual([
+      { kind: 'event-moved', eventId: 'standup', scope: 'occurrences', author: 'bob' },
+    ])
+    eventsOf(doc).delete('standup')
+    expect(changes()).toEqual([{ ...deleted, eventId: 'standup', title: 'Standup' }])
+  })
+
+  it('skips malformed author stamps and deletion records', () => {
+    const doc = new Y.Doc()
+    createEvent(doc, 'picnic', picnic)
+    createEvent(doc, 'walk', { ...picnic, title: 'Walk' })
+    const changes = tracker(doc)
+    const map = eventsOf(doc).get('picnic') as Y.Map<unknown>
+    doc.transact(() => {
+      map.set('updatedBy', { user: 'ann' })
+      map.set('start', '2026-06-06T13:00')
+    })
+    doc.transact(() => {
+      eventsOf(doc).delete('walk')
+      doc.getMap('deletedBy').set('walk', 'ann')
+    })
+    expect(changes()).toEqual([
+      { kind: 'event-moved', eventId: 'picnic', scope: 'event' },
+      { kind: 'event-cancelled', eventId: 'walk', title: 'Walk', reason: 'deleted' },
+    ])
+    // Recorded digests with stamps of the wrong type are not read.
+    const digest = { title: 'a', when: 'x', exceptions: 'y', cancelled: false }
+    expect(
+      parseCalendarDigest({ v: 1, events: { a: { ...digest, by: 'ann', stamp: '1:2' } } }),
+    ).toBeDefined()
+    expect(parseCalendarDigest({ v: 1, events: { a: { ...digest, by: 7 } } })).toBeUndefined()
+    expect(parseCalendarDigest({ v: 1, events: { a: { ...digest, stamp: 7 } } })).toBeUndefined()
+  })
+
   it('keeps ids like __proto__ and toString as plain keys', () => {
     const doc = new Y.Doc()
     const changes = tracker(doc, EMPTY_CALENDAR_DIGEST)

@@ -12,12 +12,23 @@
 // Malformed values: an event that is in the doc but cannot be read is null
 // in the digest and keeps the entry it had before, so a bad write and its
 // fix never look like a deletion and a new event.
+//
+// Authors: the digest also keeps an event's author stamp (`updatedBy`) and
+// which write it was. A change's author is the stamped user only when the
+// stamp was written since the last digest, i.e. with this change; a stamp
+// left over from an earlier change (a writer without stamps changed the
+// event since) names nobody. A deleted event's author comes from the
+// calendar's `deletedBy` record. Stamps are hints (see @plansync/schema
+// authorship): they decide who is left out of a notification, nothing else.
 import {
   type EventSummary,
   eventsOf,
   type IssueReporter,
   ignoreIssues,
+  readDeletedBy,
   readEvent,
+  readEventAuthor,
+  type Stamp,
 } from '@plansync/schema'
 import type * as Y from 'yjs'
 import { digestHash, own, sortedRecord } from './digest-values.ts'
@@ -27,15 +38,21 @@ export interface EventDigest {
   readonly when: string
   readonly exceptions: string
   readonly cancelled: boolean
+  /** The stamped author (`updatedBy`), when the event has a readable stamp. */
+  readonly by?: string
+  /** Which write that stamp was: a new one means the stamp came with this change. */
+  readonly stamp?: string
 }
 
 export interface CalendarDigest {
   readonly v: 1
   /** Event id → digest; null: in the doc but unreadable (and never read before). */
   readonly events: Readonly<Record<string, EventDigest | null>>
+  /** Who deleted which event (the doc's `deletedBy`); only in a digest made from a doc, never recorded. */
+  readonly deletedBy?: Readonly<Record<string, string>>
 }
 
-export type CalendarChange =
+export type CalendarChange = (
   | { readonly kind: 'event-created'; readonly eventId: string }
   | {
       readonly kind: 'event-moved'
@@ -49,13 +66,17 @@ export type CalendarChange =
       readonly title: string
       readonly reason: 'cancelled' | 'deleted'
     }
+) & {
+  /** The user who made the change, when a stamp says so: they are not told. */
+  readonly author?: string
+}
 
 export const EMPTY_CALENDAR_DIGEST: CalendarDigest = { v: 1, events: {} }
 
 /** Titles kept to name deleted events; longer ones are cut. */
 const TITLE_CHARS = 200
 
-export function digestEvent(event: EventSummary): EventDigest {
+export function digestEvent(event: EventSummary, stamp?: Stamp | null): EventDigest {
   const exceptions = Object.entries(event.overrides)
     .map(([id, fields]) => [id, fields.start ?? null, fields.end ?? null, fields.status ?? null])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
@@ -64,6 +85,7 @@ export function digestEvent(event: EventSummary): EventDigest {
     when: digestHash([event.allDay, event.start, event.end, event.timeZone, event.rrule]),
     exceptions: digestHash([[...event.exdates].sort(), exceptions]),
     cancelled: event.status === 'cancelled',
+    ...(stamp ? { by: stamp.userId, stamp: stamp.write } : {}),
   }
 }
 
@@ -71,9 +93,11 @@ export function digestCalendar(doc: Y.Doc, report: IssueReporter = ignoreIssues)
   const entries: Array<[string, EventDigest | null]> = []
   for (const [id, map] of eventsOf(doc)) {
     const event = readEvent(id, map, report)
-    entries.push([id, event ? digestEvent(event) : null])
+    const stamp = event && readEventAuthor(map, `events.${id}`, report)
+    entries.push([id, event ? digestEvent(event, stamp) : null])
   }
-  return { v: 1, events: sortedRecord(entries) }
+  const deletedBy = sortedRecord(readDeletedBy(doc, report))
+  return { v: 1, events: sortedRecord(entries), deletedBy }
 }
 
 /** A recorded digest, or undefined when it is not one (then the doc counts as never seen). */
@@ -88,7 +112,9 @@ export function parseCalendarDigest(value: unknown): CalendarDigest | undefined 
       typeof e.title !== 'string' ||
       typeof e.when !== 'string' ||
       typeof e.exceptions !== 'string' ||
-      typeof e.cancelled !== 'boolean'
+      typeof e.cancelled !== 'boolean' ||
+      (e.by !== undefined && typeof e.by !== 'string') ||
+      (e.stamp !== undefined && typeof e.stamp !== 'string')
     ) {
       return undefined
     }
@@ -101,7 +127,8 @@ export function parseCalendarDigest(value: unknown): CalendarDigest | undefined 
  * digest to record. New events are `event-created` (unless created
  * cancelled); a cancelled or removed one `event-cancelled`; a different time
  * or rule `event-moved`. An event cancelled before and back on now is not
- * announced.
+ * announced. A change carries its `author` when a stamp written since
+ * `previous` (or the deletion record) names one.
  */
 export function diffCalendar(
   previous: CalendarDigest,
@@ -114,7 +141,14 @@ export function diffCalendar(
     const before = own(previous.events, eventId) ?? null
     if (!Object.hasOwn(current.events, eventId)) {
       if (before && !before.cancelled) {
-        changes.push({ kind: 'event-cancelled', eventId, title: before.title, reason: 'deleted' })
+        const author = current.deletedBy && own(current.deletedBy, eventId)
+        changes.push({
+          kind: 'event-cancelled',
+          eventId,
+          title: before.title,
+          reason: 'deleted',
+          ...(author ? { author } : {}),
+        })
       }
       continue
     }
@@ -124,16 +158,25 @@ export function diffCalendar(
       continue
     }
     next.push([eventId, now])
+    // The stamp is this change's only if it was written since the last digest.
+    const by = now.by !== undefined && now.stamp !== before?.stamp ? { author: now.by } : {}
     if (now.cancelled) {
       if (before && !before.cancelled) {
-        changes.push({ kind: 'event-cancelled', eventId, title: now.title, reason: 'cancelled' })
+        changes.push({
+          kind: 'event-cancelled',
+          eventId,
+          title: now.title,
+          reason: 'cancelled',
+          ...by,
+        })
       }
     } else if (!before) {
-      changes.push({ kind: 'event-created', eventId })
+      changes.push({ kind: 'event-created', eventId, ...by })
     } else if (!before.cancelled) {
-      if (before.when !== now.when) changes.push({ kind: 'event-moved', eventId, scope: 'event' })
-      else if (before.exceptions !== now.exceptions) {
-        changes.push({ kind: 'event-moved', eventId, scope: 'occurrences' })
+      if (before.when !== now.when) {
+        changes.push({ kind: 'event-moved', eventId, scope: 'event', ...by })
+      } else if (before.exceptions !== now.exceptions) {
+        changes.push({ kind: 'event-moved', eventId, scope: 'occurrences', ...by })
       }
     }
   }

@@ -118,6 +118,74 @@ describe('change notifications', () => {
     })
   })
 
+  it('leaves the author of a change out, and summarises per recipient what others did', () => {
+    const one = calendarNotifications({
+      ...batch,
+      source: 'calendar:family',
+      events: calendar(),
+      changes: [
+        { kind: 'event-created', eventId: 'picnic', author: 'ann' },
+        { kind: 'event-moved', eventId: 'walk', scope: 'event' },
+        { kind: 'event-cancelled', eventId: 'x', title: 'X', reason: 'deleted', author: 'bob' },
+      ],
+      recipients: [ann, bob],
+    })
+    expect(one.map(reminderKey)).toEqual([
+      'picnic/calendar%3Afamily%407/event-created/bob/in-app',
+      'picnic/calendar%3Afamily%407/event-created/bob/email',
+      'walk/calendar%3Afamily%407/event-moved/ann/in-app',
+      'walk/calendar%3Afamily%407/event-moved/bob/in-app',
+      'walk/calendar%3Afamily%407/event-moved/bob/email',
+      'x/calendar%3Afamily%407/event-cancelled/ann/in-app',
+    ])
+    // ann imports 5 events while bob moves one: ann hears of bob's move alone, bob gets a summary.
+    const imported: CalendarChange[] = Array.from({ length: 5 }, (_, i) => ({
+      kind: 'event-created',
+      eventId: `e${i}`,
+      author: 'ann',
+    }))
+    const rows = calendarNotifications({
+      ...batch,
+      source: 'calendar:family',
+      events: new Map(),
+      changes: [
+        ...imported,
+        { kind: 'event-moved', eventId: 'walk', scope: 'event', author: 'bob' },
+      ],
+      recipients: [ann, bob],
+    })
+    expect(rows.map(reminderKey)).toEqual([
+      'walk/calendar%3Afamily%407/event-moved/ann/in-app',
+      'family/calendar%3Afamily%407/events-changed/bob/in-app',
+      'family/calendar%3Afamily%407/events-changed/bob/email',
+    ])
+    expect(payload(rows[1] as (typeof rows)[number]).title).toBe('Family: 5 events changed')
+  })
+
+  it('does not announce a task someone assigned to themselves', () => {
+    const rows = eventDocNotifications({
+      ...batch,
+      source: 'event:picnic',
+      eventId: 'picnic',
+      event: calendar().get('picnic'),
+      tasks: new Map(),
+      changes: [
+        { kind: 'task-assigned', taskId: 't1', userId: 'ann', author: 'ann' },
+        { kind: 'task-assigned', taskId: 't2', userId: 'ann', author: 'bob' },
+        { kind: 'task-assigned', taskId: 't3', userId: 'bob', author: 'ann' },
+      ],
+      recipients: new Map([
+        ['ann', ann],
+        ['bob', bob],
+      ]),
+    })
+    expect(rows.map(reminderKey)).toEqual([
+      'picnic/event%3Apicnic%407/task-assigned.t2/ann/in-app',
+      'picnic/event%3Apicnic%407/task-assigned.t3/bob/in-app',
+      'picnic/event%3Apicnic%407/task-assigned.t3/bob/email',
+    ])
+  })
+
   it('tells an assignee and a participant, only members, summarising many tasks', () => {
     const tasks = new Map<string, Task>(
       Array.from({ length: 5 }, (_, i) => [

@@ -6,8 +6,14 @@
 // recorded change has its own version, so the same event moved twice is two
 // notifications, and a change two replicas found is one.
 //
-// Bounded: when one batch holds more than `summaryAbove` changes (an import,
-// a subscription refresh), each recipient gets one summary instead.
+// Bounded: when one batch holds more than `summaryAbove` changes for one
+// recipient (an import, a subscription refresh), they get one summary
+// instead.
+//
+// Authors: nobody is told of their own change. A change whose `author` a
+// stamp names (see calendar-changes.ts) goes to everyone else; a task
+// someone assigned to themselves is not announced. Without a stamp (older
+// clients, old docs, the notifier's own imports) everyone is told.
 import type { EventSummary, InboxKind, Task } from '@plansync/schema'
 import type { JsonValue, Notification } from '../channels/types.ts'
 import type { ReminderInput } from '../schedule/types.ts'
@@ -54,19 +60,22 @@ export function calendarNotifications(
   },
 ): ReminderInput[] {
   const { changes, recipients } = batch
-  if (changes.length === 0) return []
-  if (changes.length > batch.summaryAbove) {
-    const message = calendarSummary(batch, changes)
-    return recipients.flatMap((to) =>
-      rowsFor(batch, to, batch.calendar.id, 'events-changed', 'events-changed', message),
-    )
-  }
-  return changes.flatMap((change) => {
+  const newsFor = (to: ChangeRecipient) => changes.filter((change) => change.author !== to.userId)
+  // Above the threshold for someone: one summary of what they did not do themselves.
+  const summarised = new Set(recipients.filter((to) => newsFor(to).length > batch.summaryAbove))
+  const rows = changes.flatMap((change) => {
+    const told = recipients.filter((to) => !summarised.has(to) && to.userId !== change.author)
+    if (told.length === 0) return []
     const message = describeCalendarChange(batch, change, batch.events.get(change.eventId))
-    return recipients.flatMap((to) =>
+    return told.flatMap((to) =>
       rowsFor(batch, to, change.eventId, change.kind, change.kind, message),
     )
   })
+  for (const to of summarised) {
+    const message = calendarSummary(batch, newsFor(to))
+    rows.push(...rowsFor(batch, to, batch.calendar.id, 'events-changed', 'events-changed', message))
+  }
+  return rows
 }
 
 export function eventDocNotifications(
@@ -88,7 +97,11 @@ export function eventDocNotifications(
   for (const [userId, changes] of byUser) {
     const to = batch.recipients.get(userId)
     if (!to) continue
-    const assigned = changes.filter((change) => change.kind === 'task-assigned')
+    // A task someone assigned to themselves is no news to them.
+    const assigned = changes.filter(
+      (change): change is Extract<EventDocChange, { kind: 'task-assigned' }> =>
+        change.kind === 'task-assigned' && change.author !== userId,
+    )
     const seats = changes.filter((change) => change.kind !== 'task-assigned')
     if (assigned.length > batch.summaryAbove) {
       const message = tasksSummary(batch, assigned)

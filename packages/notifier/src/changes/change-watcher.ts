@@ -189,7 +189,9 @@ export class ChangeWatcher {
     const current = digestCalendar(doc)
     const previous = stored && parseCalendarDigest(stored.digest)
     // Seen before in a form this version cannot read, or before the baseline: learn it quietly.
-    if (!previous && (stored || !baseline)) return this.#record(source, stored, current, [])
+    if (!previous && (stored || !baseline)) {
+      return this.#record(source, stored, { v: 1, events: current.events }, [])
+    }
     const { changes, digest } = diffCalendar(previous ?? EMPTY_CALENDAR_DIGEST, current)
     if (changes.length === 0) {
       if (!previous || JSON.stringify(previous) !== JSON.stringify(digest)) {

@@ -39,6 +39,35 @@ const task = (title: string, assignee: string | null, order = 1) => ({
 })
 
 describe('event doc changes', () => {
+  it('names who assigned a task only when the stamp came with the assignment', () => {
+    const doc = new Y.Doc()
+    const changes = tracker(doc, EMPTY_EVENT_DOC_DIGEST)
+    const ann = { by: 'ann', at: Date.UTC(2026, 5, 1) }
+    addTask(doc, 't1', task('Bring chairs', 'bob'), ann)
+    addTask(doc, 't2', task('Buy cake', 'ann', 2), ann)
+    expect(changes()).toEqual([
+      { kind: 'task-assigned', taskId: 't1', userId: 'bob', author: 'ann' },
+      { kind: 'task-assigned', taskId: 't2', userId: 'ann', author: 'ann' },
+    ])
+    // Reassigned by a writer without stamps: ann's stamp is left over and names nobody.
+    updateTask(doc, 't1', { assignee: 'cat' })
+    expect(changes()).toEqual([{ kind: 'task-assigned', taskId: 't1', userId: 'cat' }])
+    updateTask(doc, 't1', { assignee: 'bob' }, { by: 'cat', at: Date.UTC(2026, 5, 1) })
+    expect(changes()).toEqual([
+      { kind: 'task-assigned', taskId: 't1', userId: 'bob', author: 'cat' },
+    ])
+    // A malformed stamp is skipped.
+    const map = eventParts(doc).tasks.get('t2') as Y.Map<unknown>
+    doc.transact(() => {
+      map.set('assignedBy', 42)
+      map.set('assignee', 'bob')
+    })
+    expect(changes()).toEqual([{ kind: 'task-assigned', taskId: 't2', userId: 'bob' }])
+    expect(
+      parseEventDocDigest({ v: 1, tasks: { a: { assignee: 'x', done: false, by: 1 } }, seats: {} }),
+    ).toBeUndefined()
+  })
+
   it('finds tasks newly assigned to someone', () => {
     const doc = new Y.Doc()
     const changes = tracker(doc, EMPTY_EVENT_DOC_DIGEST)

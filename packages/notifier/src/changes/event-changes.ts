@@ -7,12 +7,17 @@
 // a capacity or a "yes"). Malformed values: a task or participant that is in
 // the doc but cannot be read, or every seat while the capacity or that
 // participant's allocation is unreadable, is null and keeps what it had.
+//
+// Authors: a task's digest also keeps who assigned it (`assignedBy`) and
+// which write that stamp was; an assignment carries its `author` only when
+// the stamp was written since the last digest (see calendar-changes.ts).
 import {
   eventParts,
   type IssueReporter,
   ignoreIssues,
   readCapacity,
   readParticipants,
+  readTaskAssigner,
   readTasks,
 } from '@plansync/schema'
 import * as Y from 'yjs'
@@ -21,6 +26,10 @@ import { own, sortedRecord } from './digest-values.ts'
 export interface TaskDigest {
   readonly assignee: string | null
   readonly done: boolean
+  /** Who assigned it (`assignedBy`), when the task has a readable stamp. */
+  readonly by?: string
+  /** Which write that stamp was. */
+  readonly stamp?: string
 }
 
 export type SeatDigest = 'confirmed' | 'waitlisted' | 'pending' | 'none'
@@ -34,7 +43,13 @@ export interface EventDocDigest {
 }
 
 export type EventDocChange =
-  | { readonly kind: 'task-assigned'; readonly taskId: string; readonly userId: string }
+  | {
+      readonly kind: 'task-assigned'
+      readonly taskId: string
+      readonly userId: string
+      /** Who assigned it, when a stamp written with this change says so. */
+      readonly author?: string
+    }
   /** `seat-promoted` when the seat was waitlisted before, `seat-confirmed` otherwise. */
   | { readonly kind: 'seat-confirmed' | 'seat-promoted'; readonly userId: string }
 
@@ -51,7 +66,17 @@ export function digestEventDoc(doc: Y.Doc, report: IssueReporter = ignoreIssues)
   const taskEntries: Array<[string, TaskDigest | null]> = []
   for (const id of parts.tasks.keys()) {
     const task = tasks.get(id)
-    taskEntries.push([id, task ? { assignee: task.assignee, done: task.done } : null])
+    const stamp = task && readTaskAssigner(parts.tasks.get(id), `tasks.${id}`, report)
+    taskEntries.push([
+      id,
+      task
+        ? {
+            assignee: task.assignee,
+            done: task.done,
+            ...(stamp ? { by: stamp.userId, stamp: stamp.write } : {}),
+          }
+        : null,
+    ])
   }
   const seatEntries: Array<[string, SeatDigest | null]> = []
   for (const userId of parts.participants.keys()) {
@@ -82,7 +107,12 @@ export function parseEventDocDigest(value: unknown): EventDocDigest | undefined 
   for (const task of Object.values(tasks)) {
     if (task === null) continue
     const t = task as Partial<TaskDigest>
-    if ((t.assignee !== null && typeof t.assignee !== 'string') || typeof t.done !== 'boolean') {
+    if (
+      (t.assignee !== null && typeof t.assignee !== 'string') ||
+      typeof t.done !== 'boolean' ||
+      (t.by !== undefined && typeof t.by !== 'string') ||
+      (t.stamp !== undefined && typeof t.stamp !== 'string')
+    ) {
       return undefined
     }
   }
@@ -112,7 +142,13 @@ export function diffEventDoc(
     }
     tasks.push([taskId, now])
     if (now.assignee !== null && !now.done && now.assignee !== before?.assignee) {
-      changes.push({ kind: 'task-assigned', taskId, userId: now.assignee })
+      const fresh = now.by !== undefined && now.stamp !== before?.stamp
+      changes.push({
+        kind: 'task-assigned',
+        taskId,
+        userId: now.assignee,
+        ...(fresh ? { author: now.by } : {}),
+      })
     }
   }
   const seats: Array<[string, SeatDigest | null]> = []

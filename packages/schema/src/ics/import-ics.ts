@@ -9,6 +9,7 @@ import { toBase64 } from 'lib0/buffer'
 import { digest } from 'lib0/hash/sha256'
 import { encodeUtf8 } from 'lib0/string'
 import * as Y from 'yjs'
+import type { Author } from '../authorship.ts'
 import { createEvent, deleteEvent, readEvents } from '../calendar-doc.ts'
 import { deleteOccurrence, updateOccurrence } from '../series.ts'
 import { IcsImportError, type ImportedEvent, type ParseOptions, parseIcs } from './parse-ics.ts'
@@ -28,6 +29,8 @@ export interface IcsImportOptions extends ParseOptions {
   idPrefix?: string
   /** Deletes this source's events the file no longer has (subscriptions). */
   removeMissing?: boolean
+  /** Who imports: stamped on the events written and the deletions (see authorship.ts). */
+  author?: Author
 }
 
 export function importIcs(doc: Y.Doc, text: string, options: IcsImportOptions): IcsImportResult {
@@ -60,12 +63,12 @@ export function importIcs(doc: Y.Doc, text: string, options: IcsImportOptions): 
       }
       if (before === undefined) result.created += 1
       else result.updated += 1
-      write(doc, event, prefix)
+      write(doc, event, prefix, options.author)
     }
     if (options.removeMissing) {
       for (const id of current.keys()) {
         if (wanted.has(id)) continue
-        deleteEvent(doc, id)
+        deleteEvent(doc, id, options.author)
         result.removed += 1
       }
     }
@@ -83,21 +86,26 @@ function idFor(prefix: string, uid: string): string {
   return `${prefix}${hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`
 }
 
-function write(doc: Y.Doc, event: ImportedEvent, prefix: string): void {
+function write(doc: Y.Doc, event: ImportedEvent, prefix: string, author?: Author): void {
   const id = idFor(prefix, event.uid)
   deleteEvent(doc, id)
-  createEvent(doc, id, {
-    title: event.title,
-    allDay: event.allDay,
-    start: event.start,
-    end: event.end,
-    timeZone: event.timeZone,
-    rrule: event.rrule,
-    location: event.location,
-    description: event.description,
-    status: event.status,
-    reminders: [],
-  })
+  createEvent(
+    doc,
+    id,
+    {
+      title: event.title,
+      allDay: event.allDay,
+      start: event.start,
+      end: event.end,
+      timeZone: event.timeZone,
+      rrule: event.rrule,
+      location: event.location,
+      description: event.description,
+      status: event.status,
+      reminders: [],
+    },
+    author,
+  )
   for (const recurrenceId of event.exdates) {
     deleteOccurrence(doc, { eventId: id, recurrenceId }, 'this')
   }
