@@ -123,3 +123,68 @@ describe('editing occurrences of a series', () => {
     expect(readEvents(doc)[0]?.overrides).toEqual({})
   })
 })
+
+describe('moving a whole series from one occurrence', () => {
+  it('moves the series, its exclusions and its changed occurrences by the same amount', () => {
+    const { doc, view, newId } = weekly()
+    const at = (recurrenceId: string) => ({ eventId: 'yoga', recurrenceId })
+    updateOccurrence(doc, at('2026-03-14T10:00'), 'this', { title: 'Yoga outdoors' }, newId)
+    deleteOccurrence(doc, at('2026-03-21T10:00'), 'this')
+    // The fourth Saturday dragged to Sunday 9:00 for 90 minutes, for all events.
+    updateOccurrence(
+      doc,
+      at('2026-03-28T10:00'),
+      'all',
+      { start: '2026-03-29T09:00', end: '2026-03-29T10:30' },
+      newId,
+    )
+    expect(view()).toEqual([
+      '2026-03-08T09:00 Yoga',
+      '2026-03-15T09:00 Yoga outdoors',
+      '2026-03-29T09:00 Yoga',
+      '2026-04-05T09:00 Yoga',
+      '2026-04-12T09:00 Yoga',
+    ])
+    const [yoga] = readEvents(doc)
+    expect(yoga).toMatchObject({ start: '2026-03-08T09:00', end: '2026-03-08T10:30' })
+    expect(yoga?.exdates).toEqual(['2026-03-22T09:00'])
+  })
+
+  it('moves the weekdays of a rule and its end date along', () => {
+    const doc = new Y.Doc()
+    createEvent(doc, 'club', {
+      title: 'Club',
+      allDay: true,
+      start: '2026-03-07',
+      end: '2026-03-08',
+      rrule: 'FREQ=WEEKLY;BYDAY=SA;UNTIL=20260328',
+    })
+    updateOccurrence(
+      doc,
+      { eventId: 'club', recurrenceId: '2026-03-14' },
+      'all',
+      { start: '2026-03-15', end: '2026-03-16' },
+      () => 'unused',
+    )
+    const [club] = readEvents(doc)
+    expect(club?.rrule).toBe('FREQ=WEEKLY;BYDAY=SU;UNTIL=20260329')
+    expect(expandEvents(readEvents(doc), ...range).map((o) => o.start)).toEqual([
+      '2026-03-08',
+      '2026-03-15',
+      '2026-03-22',
+      '2026-03-29',
+    ])
+  })
+
+  it('changes other fields of the series without moving it when no time is given', () => {
+    const { doc, view, newId } = weekly()
+    updateOccurrence(
+      doc,
+      { eventId: 'yoga', recurrenceId: '2026-03-14T10:00' },
+      'all',
+      { title: 'Pilates' },
+      newId,
+    )
+    expect(view()[0]).toBe('2026-03-07T10:00 Pilates')
+  })
+})

@@ -1,7 +1,8 @@
 // Editing one occurrence of a recurring event, the way calendar apps offer
 // it: "this event" (an override keyed by its recurrence id, or an EXDATE to
 // delete it), "this and following" (the series ends before it and a new
-// series starts there with the change), or "all events" (the series itself).
+// series starts there with the change), or "all events" (the series itself;
+// a new time for the occurrence moves the series, see move-series.ts).
 import { Temporal } from 'temporal-polyfill'
 import * as Y from 'yjs'
 import { type Author, isStampedEventChange, stampEvent } from './authorship.ts'
@@ -16,6 +17,7 @@ import {
   validateEventFields,
 } from './calendar-doc.ts'
 import { SchemaError } from './issues.ts'
+import { moveSeries, occurrenceTimes } from './move-series.ts'
 import { expandEvent } from './recurrence.ts'
 
 export type OccurrenceScope = 'this' | 'following' | 'all'
@@ -39,7 +41,21 @@ export function updateOccurrence(
   author?: Author,
 ): void {
   if (scope === 'all') {
-    updateEvent(doc, ref.eventId, patch, author)
+    const { start, end, ...rest } = patch
+    if (start === undefined && end === undefined) {
+      updateEvent(doc, ref.eventId, patch, author)
+      return
+    }
+    // New times for this occurrence: the whole series moves by as much.
+    const { map, event } = seriesOf(doc, ref.eventId)
+    const shown = occurrenceTimes(event, ref.recurrenceId)
+    const to = { start: start ?? shown.start, end: end ?? shown.end }
+    validateEventFields({ ...to, allDay: event.allDay }, `events.${ref.eventId}`)
+    doc.transact(() => {
+      moveSeries(map, event, ref.recurrenceId, to)
+      if (Object.keys(rest).length > 0) updateEvent(doc, ref.eventId, rest, author)
+      stampEvent(map, author)
+    })
     return
   }
   const { map, event } = seriesOf(doc, ref.eventId)

@@ -13,31 +13,6 @@ export function toWallTime(ms: number, zone: string): string {
     .toString({ smallestUnit: 'minute' })
 }
 
-/** The instant of a wall time in `zone` (the earlier one in an autumn overlap). */
-export function fromWallTime(wall: string, zone: string): number {
-  return Temporal.PlainDateTime.from(wall).toZonedDateTime(zone).epochMilliseconds
-}
-
-/** Shifts a wall time or date by whole minutes (dates by whole days). */
-export function shiftWall(value: string, minutes: number): string {
-  if (value.length === 10) {
-    return Temporal.PlainDate.from(value)
-      .add({ days: Math.round(minutes / 1440) })
-      .toString()
-  }
-  return Temporal.PlainDateTime.from(value).add({ minutes }).toString({ smallestUnit: 'minute' })
-}
-
-/** Minutes from one wall time (or date) to another. */
-export function minutesBetween(from: string, to: string): number {
-  if (from.length === 10 && to.length === 10) {
-    return Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days * 1440
-  }
-  return Temporal.PlainDateTime.from(from).until(Temporal.PlainDateTime.from(to), {
-    largestUnit: 'minutes',
-  }).minutes
-}
-
 /** A date (`YYYY-MM-DD`) plus days. */
 export function addDays(date: string, days: number): string {
   return Temporal.PlainDate.from(date).add({ days }).toString()
