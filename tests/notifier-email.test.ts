@@ -114,7 +114,8 @@ describe('reminders by email', () => {
     const { link } = await ann.api.invite(calendar.id, { username: 'mail-bob', role: 'editor' })
     await bob.api.acceptInvite(link.split('/invite/')[1] as string)
 
-    const family = await ann.openCalendar(calendar.id)
+    // Bob plans the event: ann hears of it (nobody is told of their own change).
+    const family = await bob.openCalendar(calendar.id)
     const start = Math.ceil((Date.now() + 63_000) / MINUTE) * MINUTE
     family.createEvent({
       title: 'Swimming',
@@ -140,7 +141,7 @@ describe('reminders by email', () => {
     expect(bobsReminders().map((entry) => entry.title)).toEqual([
       expect.stringMatching(/^Swimming: /),
     ])
-    // The new event by email too, once, only to ann, who chose email.
+    // Bob's new event by email too, once, only to ann, who chose email.
     expect(
       mails.filter((mail) => /^Subject: New in Family: Swimming/m.test(mail.text)),
     ).toHaveLength(1)
