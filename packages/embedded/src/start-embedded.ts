@@ -85,7 +85,12 @@ export async function startEmbedded(
         void feeds(request, response)
         return
       }
-      if (request.method === 'GET' || request.method === 'HEAD') return webApp(request, response)
+      // Paths of the services never fall through to the app (a malformed
+      // feed secret is a 404, as an unknown one is).
+      const ours = path.startsWith('/feeds/') || path.startsWith(`${sync.syncPath}/`)
+      if (!ours && (request.method === 'GET' || request.method === 'HEAD')) {
+        return webApp(request, response)
+      }
       response.writeHead(404, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ error: { code: 'not_found', message: 'not found' } }))
     },
