@@ -8,16 +8,9 @@ import { Link } from 'react-router'
 import { ErrorText } from '../ui/error-text.tsx'
 import { Problem } from '../ui/errors.ts'
 import { deleteOccurrence, editOccurrence, type OccurrenceTarget } from './edit-occurrence.ts'
-import {
-  changedFields,
-  checkDraft,
-  type Draft,
-  fieldsOf,
-  REMINDER_PRESETS,
-  REPEAT_PRESETS,
-} from './event-draft.ts'
+import { changedFields, checkDraft, type Draft, fieldsOf, REMINDER_PRESETS } from './event-draft.ts'
+import { EventFields, type SetField } from './event-fields.tsx'
 import { SCOPES } from './scope-dialog.tsx'
-import { timeZones } from './wall-time.ts'
 
 export type EventDialogMode =
   | { kind: 'create'; draft: Draft }
@@ -56,16 +49,7 @@ export function EventDialog(props: {
     ref.current?.showModal()
   }, [])
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
-    setDraft((d) => ({ ...d, [key]: value }))
-
-  const onAllDay = (allDay: boolean) =>
-    setDraft((d) => ({
-      ...d,
-      allDay,
-      start: allDay ? d.start.slice(0, 10) : `${d.start.slice(0, 10)}T09:00`,
-      end: allDay ? d.end.slice(0, 10) : `${d.end.slice(0, 10)}T10:00`,
-    }))
+  const set: SetField = (key, value) => setDraft((d) => ({ ...d, [key]: value }))
 
   const save = (event: FormEvent) => {
     event.preventDefault()
@@ -129,132 +113,12 @@ export function EventDialog(props: {
       <form onSubmit={save}>
         <h2 id={`${id}-title`}>{title}</h2>
         {readOnly && <p className="muted">You can view this calendar but not change it.</p>}
-        <fieldset disabled={readOnly}>
-          <label>
-            Title
-            <input
-              name="title"
-              required
-              maxLength={200}
-              value={draft.title}
-              onChange={(e) => set('title', e.target.value)}
-              autoFocus
-            />
-          </label>
-          {mode.kind === 'create' && (
-            <label>
-              Calendar
-              <select
-                name="calendar"
-                value={draft.calendarId}
-                onChange={(e) => set('calendarId', e.target.value)}
-              >
-                {editable.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <label className="inline">
-            <input
-              type="checkbox"
-              name="allDay"
-              checked={draft.allDay}
-              onChange={(e) => onAllDay(e.target.checked)}
-            />
-            All day
-          </label>
-          <div className="row">
-            <label>
-              Starts
-              <input
-                name="start"
-                type={draft.allDay ? 'date' : 'datetime-local'}
-                required
-                value={draft.start}
-                onChange={(e) => set('start', e.target.value)}
-              />
-            </label>
-            <label>
-              Ends
-              <input
-                name="end"
-                type={draft.allDay ? 'date' : 'datetime-local'}
-                required
-                value={draft.end}
-                onChange={(e) => set('end', e.target.value)}
-              />
-            </label>
-          </div>
-          {!draft.allDay && (
-            <label>
-              Time zone
-              <input
-                name="timeZone"
-                list={`${id}-zones`}
-                value={draft.timeZone}
-                onChange={(e) => set('timeZone', e.target.value)}
-              />
-              <datalist id={`${id}-zones`}>
-                {timeZones().map((zone) => (
-                  <option key={zone} value={zone} />
-                ))}
-              </datalist>
-            </label>
-          )}
-          <label>
-            Repeat
-            <select
-              name="repeat"
-              value={draft.rrule}
-              onChange={(e) => set('rrule', e.target.value)}
-            >
-              {REPEAT_PRESETS.some((p) => p.value === draft.rrule) ? null : (
-                <option value={draft.rrule}>Custom: {draft.rrule}</option>
-              )}
-              {REPEAT_PRESETS.map((preset) => (
-                <option key={preset.value} value={preset.value}>
-                  {preset.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Place
-            <input
-              name="location"
-              maxLength={2000}
-              value={draft.location}
-              onChange={(e) => set('location', e.target.value)}
-            />
-          </label>
-          <label>
-            Description
-            <textarea
-              name="description"
-              rows={3}
-              maxLength={2000}
-              value={draft.description}
-              onChange={(e) => set('description', e.target.value)}
-            />
-          </label>
-          <label>
-            Reminder for everyone
-            <select
-              name="reminder"
-              value={draft.reminder}
-              onChange={(e) => set('reminder', e.target.value)}
-            >
-              {REMINDER_PRESETS.map((preset) => (
-                <option key={preset.value} value={preset.value}>
-                  {preset.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        </fieldset>
+        <EventFields
+          draft={draft}
+          set={set}
+          calendars={mode.kind === 'create' ? editable : null}
+          readOnly={readOnly}
+        />
         <label>
           My reminder <span className="muted">(only for you)</span>
           <select name="myReminder" value={mine} onChange={(e) => setMine(e.target.value)}>
