@@ -72,6 +72,11 @@ describe('the web app offline', () => {
       .poll(async () => Number(await status.getAttribute('data-pending')))
       .toBeGreaterThan(0)
     await screenshot(a, 'offline-after-reload')
+    // Pages loaded on first use come from the service worker too.
+    await a.getByRole('link', { name: 'Settings', exact: true }).click()
+    await a.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+    await a.getByRole('link', { name: 'Calendar', exact: true }).click()
+    await a.getByText('Planned on the train').first().waitFor()
 
     await laptop.setOffline(false)
     await expect.poll(() => status.getAttribute('data-state'), { timeout: 15_000 }).toBe('synced')

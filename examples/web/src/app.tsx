@@ -1,18 +1,32 @@
 // Routes: sign-in and sign-up, invite links, and the signed-in app (planner,
 // event planning spaces, calendar settings, inbox, settings).
 import type { PlansyncClient } from '@plansync/client-sdk'
+import { lazy, Suspense } from 'react'
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router'
-import { CalendarSettingsPage } from './calendars/calendar-settings-page.tsx'
 import { CalendarsProvider } from './calendars/calendars.tsx'
-import { EventPage } from './event/event-page.tsx'
-import { InboxPage } from './inbox/inbox-page.tsx'
 import { AcceptInvitePage } from './invite/accept-invite-page.tsx'
 import { AppShell } from './layout/app-shell.tsx'
 import { EventLinkPage } from './planner/event-link-page.tsx'
 import { PlannerPage } from './planner/planner-page.tsx'
 import { AuthPage } from './session/auth-page.tsx'
 import { SessionProvider, useSession } from './session/session.tsx'
-import { SettingsPage } from './settings/settings-page.tsx'
+
+// Pages beyond the planner load on first use (the notes editor is large);
+// the service worker precaches them all, so they open offline too.
+const EventPage = lazy(() =>
+  import('./event/event-page.tsx').then((m) => ({ default: m.EventPage })),
+)
+const CalendarSettingsPage = lazy(() =>
+  import('./calendars/calendar-settings-page.tsx').then((m) => ({
+    default: m.CalendarSettingsPage,
+  })),
+)
+const InboxPage = lazy(() =>
+  import('./inbox/inbox-page.tsx').then((m) => ({ default: m.InboxPage })),
+)
+const SettingsPage = lazy(() =>
+  import('./settings/settings-page.tsx').then((m) => ({ default: m.SettingsPage })),
+)
 
 export function App(props: { client: PlansyncClient }) {
   return (
@@ -47,7 +61,15 @@ function SignedIn() {
   return (
     <CalendarsProvider key={user.id}>
       <AppShell>
-        <Outlet />
+        <Suspense
+          fallback={
+            <p className="page" role="status">
+              Loading…
+            </p>
+          }
+        >
+          <Outlet />
+        </Suspense>
       </AppShell>
     </CalendarsProvider>
   )
