@@ -83,7 +83,18 @@ describe('the cluster under faults', () => {
     cleanups.push(() => running.stop())
     return running
   }
-  const metric = (i: number, name: string) => readMetric(instance(i).url, name)
+  /** A metric of instance i; if it cannot be read, says whether the process died and how. */
+  async function metric(i: number, name: string): Promise<number> {
+    try {
+      return await readMetric(instance(i).url, name)
+    } catch (error) {
+      const { child, logs } = instance(i)
+      const last = logs.slice(-15).map((entry) => JSON.stringify(entry))
+      throw new Error(
+        `sync-${i + 1} (${instance(i).url}) did not answer: ${String(error)}; exit ${child.exitCode ?? child.signalCode ?? 'none'}; last logs:\n${last.join('\n')}\nstderr: ${instance(i).stderr()}`,
+      )
+    }
+  }
 
   type Joined = ReturnType<typeof join>
   /** A stock y-websocket client (for RSVPs and capacity). */

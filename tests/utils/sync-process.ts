@@ -26,6 +26,8 @@ export interface SyncProcess {
   logs: Array<Record<string, unknown>>
   /** Resolves with the exit code / signal once the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** The last of what the process wrote to stderr (a crash's stack, say). */
+  stderr(): string
 }
 
 export interface StartOptions {
@@ -94,7 +96,15 @@ export async function startSyncProcess(options: StartOptions = {}): Promise<Sync
       reject(new Error(`sync server exited early (${code ?? signal})\n${stderr}`))
     })
   })
-  return { url, syncUrl: `${url.replace(/^http/, 'ws')}/sync`, child, dataDir, logs, exited }
+  return {
+    url,
+    syncUrl: `${url.replace(/^http/, 'ws')}/sync`,
+    child,
+    dataDir,
+    logs,
+    exited,
+    stderr: () => stderr,
+  }
 }
 
 /** SIGTERM (clean) or SIGKILL (crash); resolves once the process is gone. */
