@@ -1,17 +1,14 @@
 // Roles in the web app, in Chromium: a viewer sees the calendar and cannot
 // change it; a member removed by the owner is cut off live, without reloading.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './utils/browser.ts'
-import type { SyncProcess } from './utils/sync-process.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
   createCalendar,
   newContext,
   openPage,
   screenshot,
   signUp,
-  startWebServer,
-  stopWebServer,
+  useWebApp,
 } from './utils/web-app.ts'
 
 /** The owner invites a username with a role through the calendar's settings; returns the link. */
@@ -32,24 +29,15 @@ async function join(page: Page, link: string, calendar: string) {
 }
 
 describe('roles in the web app', () => {
-  let server: SyncProcess
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startWebServer()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await stopWebServer(server)
-  })
+  const app = useWebApp()
 
   it('lets a viewer look but not change, and cuts a removed member off live', async () => {
-    const annContext = await newContext(browser)
-    const veraContext = await newContext(browser)
-    const bobContext = await newContext(browser)
-    const ann = await openPage(annContext, server.url)
-    const vera = await openPage(veraContext, server.url)
-    const bob = await openPage(bobContext, server.url)
+    const annContext = await newContext(app.browser())
+    const veraContext = await newContext(app.browser())
+    const bobContext = await newContext(app.browser())
+    const ann = await openPage(annContext, app.url())
+    const vera = await openPage(veraContext, app.url())
+    const bob = await openPage(bobContext, app.url())
     await signUp(vera, 'access-vera', 'Vera')
     await signUp(bob, 'access-bob', 'Bob')
     await signUp(ann, 'access-ann', 'Ann')

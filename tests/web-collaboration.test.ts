@@ -2,18 +2,15 @@
 // invites the other through the calendar's settings; a drag in the month
 // view reaches the other; they see each other in the planner and in the
 // event's planning space, and each other's notes, typing and tasks within a second.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './utils/browser.ts'
-import type { SyncProcess } from './utils/sync-process.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
   createCalendar,
   newContext,
   openPage,
   screenshot,
   signUp,
-  startWebServer,
-  stopWebServer,
+  useWebApp,
 } from './utils/web-app.ts'
 
 /** What "within a second" means in these checks. */
@@ -29,22 +26,13 @@ function berlinDate(daysFromToday: number): string {
 const dayCell = (page: Page, date: string) => page.locator(`td.fc-daygrid-day[data-date="${date}"]`)
 
 describe('two people planning together in the web app', () => {
-  let server: SyncProcess
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startWebServer()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await stopWebServer(server)
-  })
+  const app = useWebApp()
 
   it('invites, moves, and edits one event together, live', async () => {
-    const annContext = await newContext(browser)
-    const bobContext = await newContext(browser)
-    const ann = await openPage(annContext, server.url)
-    const bob = await openPage(bobContext, server.url)
+    const annContext = await newContext(app.browser())
+    const bobContext = await newContext(app.browser())
+    const ann = await openPage(annContext, app.url())
+    const bob = await openPage(bobContext, app.url())
     await signUp(bob, 'collab-bob', 'Bob')
     await signUp(ann, 'collab-ann', 'Ann')
     await createCalendar(ann, 'Family')

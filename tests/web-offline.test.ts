@@ -2,43 +2,30 @@
 // offline, plans an event, reloads the page while still offline (the service
 // worker serves the app, IndexedDB keeps the edit), shows the pending change,
 // and when the network returns both devices converge and show "saved".
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './utils/browser.ts'
-import type { SyncProcess } from './utils/sync-process.ts'
+import { describe, expect, it } from 'vitest'
 import {
   createCalendar,
   newContext,
   openPage,
   screenshot,
   signUp,
-  startWebServer,
-  stopWebServer,
+  useWebApp,
 } from './utils/web-app.ts'
 
 describe('the web app offline', () => {
-  let server: SyncProcess
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startWebServer()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await stopWebServer(server)
-  })
+  const app = useWebApp()
 
   it('keeps edits across an offline reload and converges when back online', async () => {
-    const laptop = await newContext(browser)
-    const phone = await newContext(browser, { width: 390, height: 844 })
-    const a = await openPage(laptop, server.url)
+    const laptop = await newContext(app.browser())
+    const phone = await newContext(app.browser(), { width: 390, height: 844 })
+    const a = await openPage(laptop, app.url())
     await signUp(a, 'offline-ann', 'Ann')
     await createCalendar(a, 'Family')
     const status = a.getByTestId('sync-status')
     await expect.poll(() => status.getAttribute('data-state')).toBe('synced')
 
     // The same user on a second device.
-    const b = await openPage(phone, server.url)
+    const b = await openPage(phone, app.url())
     await b.getByLabel('Username').fill('offline-ann')
     await b.getByLabel('Password').fill('offline-ann has a long passphrase')
     await b.getByRole('button', { name: 'Sign in' }).click()

@@ -1,18 +1,9 @@
 // Recurring events in the web app: a weekly event, one occurrence renamed
 // for "this event" only, then one occurrence dragged a day on for "all
 // events", which moves the whole series; in the agenda view of Chromium.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './utils/browser.ts'
-import type { SyncProcess } from './utils/sync-process.ts'
-import {
-  createCalendar,
-  newContext,
-  openPage,
-  signUp,
-  startWebServer,
-  stopWebServer,
-} from './utils/web-app.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { createCalendar, newContext, openPage, signUp, useWebApp } from './utils/web-app.ts'
 
 /** Titles per date in the month grid, `YYYY-MM-DD` → titles, for the dates that have any. */
 async function monthGrid(page: Page): Promise<Record<string, string[]>> {
@@ -27,20 +18,11 @@ async function monthGrid(page: Page): Promise<Record<string, string[]>> {
 }
 
 describe('recurring events in the web app', () => {
-  let server: SyncProcess
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startWebServer()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await stopWebServer(server)
-  })
+  const app = useWebApp()
 
   it('changes one occurrence, or all of them', async () => {
-    const context = await newContext(browser)
-    const page = await openPage(context, server.url)
+    const context = await newContext(app.browser())
+    const page = await openPage(context, app.url())
     await signUp(page, 'recurring-ann', 'Ann')
     await createCalendar(page, 'Family')
     // Mondays at 10:00 from the first Monday shown: one in each of the grid's six weeks.

@@ -1,17 +1,13 @@
 // A reminder set in the web app's event form arrives in the user's inbox,
 // in Chromium against the embedded process (notifier included), on time.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './utils/browser.ts'
-import type { SyncProcess } from './utils/sync-process.ts'
+import { describe, expect, it } from 'vitest'
 import {
   createCalendar,
   newContext,
   openPage,
   screenshot,
   signUp,
-  startWebServer,
-  stopWebServer,
+  useWebApp,
 } from './utils/web-app.ts'
 
 /** `YYYY-MM-DDTHH:mm` in Berlin, the browser's zone in these tests. */
@@ -33,20 +29,11 @@ function berlinWallTime(ms: number): string {
 }
 
 describe('reminders in the web app', () => {
-  let server: SyncProcess
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startWebServer()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await stopWebServer(server)
-  })
+  const app = useWebApp()
 
   it('delivers a reminder set in the event form to the inbox', async () => {
-    const context = await newContext(browser)
-    const page = await openPage(context, server.url)
+    const context = await newContext(app.browser())
+    const page = await openPage(context, app.url())
     await signUp(page, 'reminder-ann', 'Ann')
     await createCalendar(page, 'Family')
 

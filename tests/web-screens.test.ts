@@ -2,11 +2,8 @@
 // or serious accessibility violations (axe-core, WCAG 2.1 A/AA), on a laptop
 // and on a phone-sized screen; screenshots of each go to
 // test-results/screenshots/ for people to look at.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { accessibilityViolations } from './utils/axe.ts'
-import { launchChromium } from './utils/browser.ts'
-import type { SyncProcess } from './utils/sync-process.ts'
 import {
   type AppPage,
   createCalendar,
@@ -14,21 +11,11 @@ import {
   openPage,
   screenshot,
   signUp,
-  startWebServer,
-  stopWebServer,
+  useWebApp,
 } from './utils/web-app.ts'
 
 describe('the web app main views', () => {
-  let server: SyncProcess
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startWebServer()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await stopWebServer(server)
-  })
+  const app = useWebApp()
 
   /** Screenshot and checks of what is on screen now. */
   async function view(page: AppPage, name: string, problems: string[]): Promise<void> {
@@ -39,8 +26,8 @@ describe('the web app main views', () => {
 
   it('render every main view cleanly, on a laptop and on a phone', async () => {
     const problems: string[] = []
-    const context = await newContext(browser)
-    const page = await openPage(context, server.url)
+    const context = await newContext(app.browser())
+    const page = await openPage(context, app.url())
     await page.getByRole('heading', { name: 'Sign in to plansync' }).waitFor()
     await view(page, 'sign-in', problems)
 
@@ -66,20 +53,20 @@ describe('the web app main views', () => {
     await page.getByRole('textbox', { name: 'Notes' }).waitFor()
     await view(page, 'event-page', problems)
 
-    await page.goto(`${server.url}/settings`)
+    await page.goto(`${app.url()}/settings`)
     await page.getByRole('heading', { level: 1 }).waitFor()
     await view(page, 'settings', problems)
-    await page.goto(`${server.url}/inbox`)
+    await page.goto(`${app.url()}/inbox`)
     await page.getByRole('heading', { level: 1 }).waitFor()
     await view(page, 'inbox', problems)
-    await page.goto(server.url)
+    await page.goto(app.url())
     await page.getByRole('link', { name: 'Settings of Family' }).click()
     await page.getByRole('heading', { level: 1 }).waitFor()
     await view(page, 'calendar-settings', problems)
 
-    const phone = await newContext(browser, { width: 375, height: 812 })
+    const phone = await newContext(app.browser(), { width: 375, height: 812 })
     await phone.addCookies(await context.cookies())
-    const small = await openPage(phone, server.url)
+    const small = await openPage(phone, app.url())
     await small.getByLabel('Username').fill('screens-ann')
     await small.getByLabel('Password').fill('screens-ann has a long passphrase')
     await small.getByRole('button', { name: 'Sign in' }).click()

@@ -2,38 +2,19 @@
 // this device has edits the server has not seen: the app asks to sign in
 // again, keeps the replicas meanwhile, and shares the edits once the same
 // user is back, instead of wiping them.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './utils/browser.ts'
-import type { SyncProcess } from './utils/sync-process.ts'
-import {
-  createCalendar,
-  newContext,
-  openPage,
-  signUp,
-  startWebServer,
-  stopWebServer,
-} from './utils/web-app.ts'
+import { describe, expect, it } from 'vitest'
+import { createCalendar, newContext, openPage, signUp, useWebApp } from './utils/web-app.ts'
 
 describe('a session ended elsewhere', () => {
-  let server: SyncProcess
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startWebServer()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await stopWebServer(server)
-  })
+  const app = useWebApp()
 
   it('keeps the unsaved edits of the signed-out device and shares them after sign-in', async () => {
-    const laptop = await newContext(browser)
-    const phone = await newContext(browser, { width: 390, height: 844 })
-    const a = await openPage(laptop, server.url)
+    const laptop = await newContext(app.browser())
+    const phone = await newContext(app.browser(), { width: 390, height: 844 })
+    const a = await openPage(laptop, app.url())
     await signUp(a, 'session-ann', 'Ann')
     await createCalendar(a, 'Family')
-    const b = await openPage(phone, server.url)
+    const b = await openPage(phone, app.url())
     await b.getByLabel('Username').fill('session-ann')
     await b.getByLabel('Password').fill('session-ann has a long passphrase')
     await b.getByRole('button', { name: 'Sign in' }).click()

@@ -8,6 +8,8 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { launchChromium } from './browser.ts'
 import {
   embeddedMain,
   removeDataDir,
@@ -86,6 +88,33 @@ export async function stopWebServer(server: SyncProcess | undefined): Promise<vo
   if (!server) return
   await stopSyncProcess(server)
   await removeDataDir(server)
+}
+
+/**
+ * For a browser suite: the embedded process serving the built app and
+ * Debian's Chromium, started before the suite's tests and stopped after.
+ */
+export function useWebApp(): { url: () => string; browser: () => Browser } {
+  let server: SyncProcess | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    server = await startWebServer()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await stopWebServer(server)
+  })
+  return {
+    url() {
+      if (!server) throw new Error('the server starts in beforeAll')
+      return server.url
+    },
+    browser() {
+      if (!browser) throw new Error('the browser starts in beforeAll')
+      return browser
+    },
+  }
 }
 
 /**
