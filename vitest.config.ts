@@ -12,7 +12,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'packages', include: ['packages/*/src/**/*.test.{ts,tsx}'] },
+        test: {
+          name: 'packages',
+          include: ['packages/*/src/**/*.test.{ts,tsx}'],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
@@ -20,8 +24,11 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/**/*.test.ts'],
           // Cross-process suites start real servers; running them one file
-          // at a time keeps timings honest on 2 cores.
+          // at a time, after the unit tests rather than beside them, keeps
+          // timings honest on 2 cores (fault tests freeze and kill processes
+          // against leases of a few seconds).
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

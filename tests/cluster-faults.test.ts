@@ -279,7 +279,16 @@ describe('the cluster under faults', () => {
           seatOf(watcher.doc, leaving.user) !== 'confirmed',
         'the awake instance to decide the new answers',
         20_000,
-      )
+      ).catch((error: unknown) => {
+        const tail = (i: number) =>
+          instance(i)
+            .logs.slice(-20)
+            .map((entry) => JSON.stringify(entry))
+            .join('\n')
+        throw new Error(
+          `${String(error)}; undecided ${undecided(watcher.doc)}, seats ${confirmedSeats(watcher.doc)}, leaving ${seatOf(watcher.doc, leaving.user)}\nawake sync-${awake + 1}:\n${tail(awake)}\nfrozen sync-${frozen + 1}:\n${tail(frozen)}`,
+        )
+      })
       await waitFor(
         async () => (await metric(awake, 'sync_compactions_total')) > awakeCompactions,
         'the awake instance to compact the doc',
