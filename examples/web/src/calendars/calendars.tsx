@@ -3,16 +3,9 @@
 // regains focus or the network, and after anything that changes membership.
 import { ApiError, type Calendar, type PlansyncClient } from '@plansync/client-sdk'
 import { usePlansyncClient } from '@plansync/client-sdk/react'
-import {
-  createContext,
-  type ReactNode,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useState,
-} from 'react'
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react'
 import { useSession, useUser } from '../session/session.tsx'
+import { useKeptList } from '../ui/use-kept-list.ts'
 
 export interface Calendars {
   calendars: Calendar[]
@@ -30,23 +23,25 @@ export function CalendarsProvider(props: { children: ReactNode }) {
   const client = usePlansyncClient()
   const user = useUser()
   const { expire } = useSession()
-  const key = `plansync.calendars.${user.id}`
-  const [calendars, setCalendars] = useState<Calendar[] | null>(() => readKept(key))
-  const [error, setError] = useState<unknown>(null)
-
-  const refresh = useCallback(async () => {
-    try {
-      const fresh = await fetchCalendars(client)
-      localStorage.setItem(key, JSON.stringify(fresh))
-      setCalendars(fresh)
-      setError(null)
-    } catch (caught) {
+  const load = useCallback(() => fetchCalendars(client), [client])
+  const onError = useCallback(
+    (error: unknown) => {
       // The server ended the session: sign in again (local replicas stay).
-      if (caught instanceof ApiError && caught.status === 401) return expire()
-      setError(caught)
-      setCalendars((kept) => kept ?? [])
-    }
-  }, [client, key, expire])
+      if (!(error instanceof ApiError) || error.status !== 401) return false
+      expire()
+      return true
+    },
+    [expire],
+  )
+  const {
+    list: calendars,
+    error,
+    refresh,
+  } = useKeptList(`plansync.calendars.${user.id}`, load, {
+    isItem: isCalendar,
+    onError,
+    everyMs: 60_000,
+  })
 
   // The server refused a doc (removed from a calendar, say): the list changed.
   useEffect(
@@ -56,19 +51,6 @@ export function CalendarsProvider(props: { children: ReactNode }) {
       }),
     [client, refresh],
   )
-
-  useEffect(() => {
-    void refresh()
-    const onBack = () => void refresh()
-    window.addEventListener('online', onBack)
-    window.addEventListener('focus', onBack)
-    const timer = setInterval(onBack, 60_000)
-    return () => {
-      window.removeEventListener('online', onBack)
-      window.removeEventListener('focus', onBack)
-      clearInterval(timer)
-    }
-  }, [refresh])
 
   const value = useMemo<Calendars>(() => {
     const list = calendars ?? []
@@ -94,11 +76,7 @@ async function fetchCalendars(client: PlansyncClient): Promise<Calendar[]> {
   return [...calendars].sort((a, b) => a.name.localeCompare(b.name))
 }
 
-function readKept(key: string): Calendar[] | null {
-  try {
-    const value: unknown = JSON.parse(localStorage.getItem(key) ?? 'null')
-    return Array.isArray(value) ? (value as Calendar[]) : null
-  } catch {
-    return null
-  }
+function isCalendar(value: unknown): value is Calendar {
+  const calendar = value as Partial<Calendar> | null
+  return typeof calendar?.id === 'string' && typeof calendar.name === 'string'
 }

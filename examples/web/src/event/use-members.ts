@@ -3,8 +3,9 @@
 // the page opens and when the network or the window comes back.
 import type { Member } from '@plansync/client-sdk'
 import { usePlansyncClient } from '@plansync/client-sdk/react'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useMemo } from 'react'
 import { useUser } from '../session/session.tsx'
+import { useKeptList } from '../ui/use-kept-list.ts'
 
 export interface Members {
   list: Member[]
@@ -17,52 +18,25 @@ export interface Members {
 export function useMembers(calendarId: string): Members {
   const client = usePlansyncClient()
   const user = useUser()
-  const key = `plansync.members.${user.id}.${calendarId}`
-  const [list, setList] = useState<Member[]>(() => readKept(key))
-  const [error, setError] = useState<unknown>(null)
-
-  const refresh = useCallback(async () => {
-    try {
-      const { members } = await client.api.listMembers(calendarId)
-      const sorted = [...members].sort((a, b) => a.displayName.localeCompare(b.displayName))
-      localStorage.setItem(key, JSON.stringify(sorted))
-      setList(sorted)
-      setError(null)
-    } catch (caught) {
-      setError(caught)
-    }
-  }, [client, calendarId, key])
-
-  useEffect(() => {
-    setList(readKept(key))
-    void refresh()
-    const onBack = () => void refresh()
-    window.addEventListener('online', onBack)
-    window.addEventListener('focus', onBack)
-    return () => {
-      window.removeEventListener('online', onBack)
-      window.removeEventListener('focus', onBack)
-    }
-  }, [key, refresh])
+  const load = useCallback(
+    async () =>
+      [...(await client.api.listMembers(calendarId)).members].sort((a, b) =>
+        a.displayName.localeCompare(b.displayName),
+      ),
+    [client, calendarId],
+  )
+  const { list, error } = useKeptList(`plansync.members.${user.id}.${calendarId}`, load, {
+    isItem: isMember,
+  })
 
   return useMemo(() => {
-    const names = new Map(list.map((member) => [member.userId, member.displayName]))
-    return { list, error, nameOf: (userId: string) => names.get(userId) }
+    const members = list ?? []
+    const names = new Map(members.map((member) => [member.userId, member.displayName]))
+    return { list: members, error, nameOf: (userId: string) => names.get(userId) }
   }, [list, error])
 }
 
-function readKept(key: string): Member[] {
-  try {
-    const value: unknown = JSON.parse(localStorage.getItem(key) ?? '[]')
-    if (!Array.isArray(value)) return []
-    return value.filter(
-      (m): m is Member =>
-        typeof m === 'object' &&
-        m !== null &&
-        typeof (m as Member).userId === 'string' &&
-        typeof (m as Member).displayName === 'string',
-    )
-  } catch {
-    return []
-  }
+function isMember(value: unknown): value is Member {
+  const member = value as Partial<Member> | null
+  return typeof member?.userId === 'string' && typeof member.displayName === 'string'
 }
