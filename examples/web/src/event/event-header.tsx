@@ -5,7 +5,8 @@ import { useMemo } from 'react'
 import { Link } from 'react-router'
 import { PresenceAvatars } from '../presence/presence-avatars.tsx'
 import { UndoRedo, undoTargetOf } from '../ui/undo-redo.tsx'
-import { describeWhen, viewerZone } from './event-time.ts'
+import { userTimeZone } from '../ui/wall-time.ts'
+import { describeWhen } from './event-time.ts'
 
 export function EventHeader(props: {
   calendar: CalendarHandle | null
@@ -25,7 +26,7 @@ export function EventHeader(props: {
     () => (calendar && summary ? describeWhen(calendar, summary) : null),
     [calendar, summary],
   )
-  const zone = viewerZone()
+  const zone = userTimeZone()
   const undo = useMemo(() => (props.event ? undoTargetOf(props.event) : null), [props.event])
   return (
     <header className="card event-header">

@@ -3,6 +3,7 @@
 // one when the series is over) and how often it repeats.
 import type { CalendarHandle, EventSummary, Occurrence } from '@plansync/client-sdk'
 import { Temporal } from 'temporal-polyfill'
+import { fromWallTime, userTimeZone } from '../ui/wall-time.ts'
 
 export interface EventWhen {
   /** The time in words, e.g. "Saturday 21 March 2026, 10:00 – 11:30". */
@@ -18,8 +19,6 @@ export interface EventWhen {
 const DAY_MS = 86_400_000
 const WINDOW_MS = 400 * DAY_MS
 
-export const viewerZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone
-
 export function describeWhen(
   calendar: CalendarHandle,
   event: EventSummary,
@@ -28,11 +27,14 @@ export function describeWhen(
   if (!event.rrule) {
     const text = event.allDay
       ? dateRange(event.start, event.end)
-      : timeRange(instant(event.start, event.timeZone), instant(event.end, event.timeZone))
+      : timeRange(
+          fromWallTime(event.start, event.timeZone),
+          fromWallTime(event.end, event.timeZone),
+        )
     return { text, dateTime: event.start, repeats: null, which: null }
   }
   const mine = (o: Occurrence) => o.eventId === event.id
-  const zone = viewerZone()
+  const zone = userTimeZone()
   const next = calendar.occurrences(now, now + WINDOW_MS, { viewZone: zone }).find(mine)
   const last = next
     ? undefined
@@ -50,10 +52,6 @@ export function describeWhen(
     repeats,
     which: next ? 'Next time' : 'Last time',
   }
-}
-
-function instant(wall: string, zone: string): number {
-  return Temporal.PlainDateTime.from(wall).toZonedDateTime(zone).epochMilliseconds
 }
 
 function timeRange(startMs: number, endMs: number): string {
@@ -104,5 +102,5 @@ export function formatDue(date: string): string {
 
 /** Today in the viewer's zone, `YYYY-MM-DD`. */
 export function today(): string {
-  return Temporal.Now.plainDateISO(viewerZone()).toString()
+  return Temporal.Now.plainDateISO(userTimeZone()).toString()
 }

@@ -7,7 +7,7 @@ import { Link } from 'react-router'
 import { useCalendars } from '../calendars/calendars.tsx'
 import { ErrorText } from '../ui/error-text.tsx'
 import { useAction } from '../ui/use-action.ts'
-import { userTimeZone } from './wall-time.ts'
+import { userTimeZone } from '../ui/wall-time.ts'
 
 const PALETTE = [
   '#2563eb',

@@ -2,7 +2,7 @@
 // and times as the inputs want them (all-day ends shown inclusive, stored
 // exclusive), recurrence presets, reminders as minutes before.
 import type { EventFields, Occurrence } from '@plansync/client-sdk'
-import { addDays } from './wall-time.ts'
+import { addDays } from '../ui/wall-time.ts'
 
 export interface Draft {
   calendarId: string

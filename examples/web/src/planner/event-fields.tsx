@@ -3,8 +3,8 @@
 // reminder for everyone. Viewers see them disabled.
 import type { Calendar } from '@plansync/client-sdk'
 import { useId } from 'react'
+import { timeZones } from '../ui/wall-time.ts'
 import { type Draft, REMINDER_PRESETS, REPEAT_PRESETS } from './event-draft.ts'
-import { timeZones } from './wall-time.ts'
 
 export type SetField = <K extends keyof Draft>(key: K, value: Draft[K]) => void
 

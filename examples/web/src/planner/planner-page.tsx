@@ -16,6 +16,7 @@ import { useCalendars } from '../calendars/calendars.tsx'
 import { ErrorText } from '../ui/error-text.tsx'
 import { Problem } from '../ui/errors.ts'
 import { UndoRedo } from '../ui/undo-redo.tsx'
+import { addDays, toWallTime, userTimeZone } from '../ui/wall-time.ts'
 import { CalendarSidebar } from './calendar-sidebar.tsx'
 import { editOccurrence, type OccurrenceTarget } from './edit-occurrence.ts'
 import { EventDialog, type EventDialogMode } from './event-dialog.tsx'
@@ -24,7 +25,6 @@ import { PlannerPresence } from './planner-presence.tsx'
 import { useScopeQuestion } from './scope-dialog.tsx'
 import { useOpenCalendars } from './use-open-calendars.tsx'
 import { usePlannerUndo } from './use-undo.ts'
-import { addDays, toWallTime, userTimeZone } from './wall-time.ts'
 
 interface Shown {
   calendarId: string

@@ -13,6 +13,11 @@ export function toWallTime(ms: number, zone: string): string {
     .toString({ smallestUnit: 'minute' })
 }
 
+/** The instant of a wall time in `zone` (the earlier one in an autumn overlap). */
+export function fromWallTime(wall: string, zone: string): number {
+  return Temporal.PlainDateTime.from(wall).toZonedDateTime(zone).epochMilliseconds
+}
+
 /** A date (`YYYY-MM-DD`) plus days. */
 export function addDays(date: string, days: number): string {
   return Temporal.PlainDate.from(date).add({ days }).toString()
